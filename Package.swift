@@ -1,0 +1,68 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One set of settings for every Swift target (Swift 6 language mode, strict concurrency).
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Lodestar",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lodestar", targets: ["lodestar"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+    ],
+    targets: [
+        // C doors: the only targets that see C. Pointers never leave the Swift module above each.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CMongoC", path: "Sources/CMongoC", pkgConfig: "libmongoc-1.0"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
+
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        .target(name: "LearningEvents", swiftSettings: swiftSettings),
+        .target(
+            name: "EventSources",
+            dependencies: ["LearningEvents", "CZlib", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Models", dependencies: ["LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
+        .target(
+            name: "MongoStore",
+            dependencies: ["CMongoC", "LearningEvents", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "lodestar",
+            dependencies: [
+                "LinearAlgebra", "LearningEvents", "EventSources", "Models", "MongoStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Shared test helpers: locating the servers CI starts (SecantusDB, GCS emulator).
+        .target(name: "LodestarTestSupport", path: "Tests/LodestarTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: swiftSettings),
+        .testTarget(name: "LearningEventsTests", dependencies: ["LearningEvents"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EventSourcesTests",
+            dependencies: ["EventSources", "LearningEvents", "LodestarTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MongoStoreTests",
+            dependencies: ["MongoStore", "LodestarTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

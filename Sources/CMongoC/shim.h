@@ -1,0 +1,28 @@
+#ifndef LODESTAR_CMONGOC_SHIM_H
+#define LODESTAR_CMONGOC_SHIM_H
+// libmongoc / libbson 1.23 (Debian libmongoc-dev). The module map names this file because a
+// module map cannot name <mongoc/mongoc.h> directly (paths are taken relative to the map).
+#include <mongoc/mongoc.h>
+#include <bson/bson.h>
+
+// bson_t is 128-byte aligned, so Swift only sees bson_t * as an OpaquePointer; these helpers keep
+// every bson_t on the heap (bson_new / bson_destroy) and read a few fields Swift cannot reach.
+static inline uint32_t lodestar_bson_len(const bson_t *b) { return b->len; }
+
+static inline int lodestar_error_code(const bson_error_t *e) { return (int)e->code; }
+static inline int lodestar_error_domain(const bson_error_t *e) { return (int)e->domain; }
+static inline const char *lodestar_error_message(const bson_error_t *e) { return e->message; }
+
+static inline bson_error_t *lodestar_error_new(void) { return (bson_error_t *)bson_malloc0(sizeof(bson_error_t)); }
+static inline void lodestar_error_free(bson_error_t *e) { bson_free(e); }
+
+static inline bson_iter_t *lodestar_iter_new(void) { return (bson_iter_t *)bson_malloc0(sizeof(bson_iter_t)); }
+static inline void lodestar_iter_free(bson_iter_t *it) { bson_free(it); }
+
+// Appending a sub-document / array: the child lives on the heap so Swift never holds a bson_t by value.
+static inline bson_t *lodestar_child_new(void) { return (bson_t *)bson_malloc0(sizeof(bson_t)); }
+static inline void lodestar_child_free(bson_t *child) { bson_free(child); }
+
+// bson_iter_utf8 length out parameter as a plain helper.
+static inline const char *lodestar_iter_utf8(const bson_iter_t *it, uint32_t *len) { return bson_iter_utf8(it, len); }
+#endif

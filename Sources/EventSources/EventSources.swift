@@ -1,0 +1,1 @@
+// EventSources: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// LearningEvents: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// LinearAlgebra: placeholder until its issue lands.

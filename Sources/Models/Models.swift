@@ -1,0 +1,1 @@
+// Models: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// MongoStore: placeholder until its issue lands.

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Lodestar: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lodestar",
+        abstract: "Learning features for a multi-tenant e-learning platform: embeddings, dropout risk, recommendations.",
+        subcommands: [
+            Doctor.self,
+        ]
+    )
+}

@@ -1,0 +1,86 @@
+# Shared shell helpers for scripts/test, scripts/quickstart, bench/run and .ci/run.
+# Idempotent: safe on a fresh machine and on one where they already ran.
+
+LODESTAR_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+APT_PACKAGES=(pkg-config libmongoc-dev libbson-dev libopenblas-dev liblapack-dev zlib1g-dev libsnappy-dev curl)
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+ensure_apt() {
+    local missing=()
+    for p in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing Debian packages: ${missing[*]}"
+        local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+# ensure_venv DIR REQUIREMENTS_FILE: a venv whose packages match the requirements file (re-installed when it changes).
+ensure_venv() {
+    local dir="$1" req="$2" stamp
+    stamp="$(sha256sum "$req" | cut -c1-16)"
+    if [ ! -x "$dir/bin/python" ] || [ "$(cat "$dir/.lodestar-stamp" 2>/dev/null)" != "$stamp" ]; then
+        log "preparing Python venv $dir from $req"
+        python3 -m venv "$dir"
+        "$dir/bin/pip" install -q --disable-pip-version-check -r "$req"
+        echo "$stamp" > "$dir/.lodestar-stamp"
+    fi
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_port() { # wait_port PORT NAME PID
+    local port="$1" name="$2" pid="$3"
+    for _ in $(seq 1 150); do
+        if python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1',$port)))" 2>/dev/null; then
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || { log "$name exited before listening"; return 1; }
+        sleep 0.2
+    done
+    log "$name did not listen on port $port within 30 s"; return 1
+}
+
+LODESTAR_PIDS=()
+stop_services() {
+    for pid in "${LODESTAR_PIDS[@]:-}"; do
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    LODESTAR_PIDS=()
+    [ -n "${LODESTAR_SERVICE_DIR:-}" ] && rm -rf "$LODESTAR_SERVICE_DIR"
+    return 0
+}
+
+# start_mongo VENV: SecantusDB (MongoDB wire protocol, one-node replica set) on a free loopback port; exports MONGODB_URI.
+start_mongo() {
+    local venv="$1" port
+    : "${LODESTAR_SERVICE_DIR:=$(mktemp -d /tmp/lodestar-services.XXXXXX)}"
+    port="$(free_port)"
+    mkdir -p "$LODESTAR_SERVICE_DIR/mongo"
+    "$venv/bin/secantusd-py" --host 127.0.0.1 --port "$port" --storage-path "$LODESTAR_SERVICE_DIR/mongo" \
+        > "$LODESTAR_SERVICE_DIR/mongo.log" 2>&1 &
+    LODESTAR_PIDS+=($!)
+    wait_port "$port" SecantusDB $! || { tail -20 "$LODESTAR_SERVICE_DIR/mongo.log" >&2; return 1; }
+    export MONGODB_URI="mongodb://127.0.0.1:$port/?replicaSet=secantus"
+    log "SecantusDB listening: $MONGODB_URI"
+}
+
+# start_gcs VENV: gcp-storage-emulator on a free loopback port; exports STORAGE_EMULATOR_HOST.
+start_gcs() {
+    local venv="$1" port
+    : "${LODESTAR_SERVICE_DIR:=$(mktemp -d /tmp/lodestar-services.XXXXXX)}"
+    port="$(free_port)"
+    mkdir -p "$LODESTAR_SERVICE_DIR/gcs"
+    "$venv/bin/gcp-storage-emulator" start --host 127.0.0.1 --port "$port" -d "$LODESTAR_SERVICE_DIR/gcs" \
+        > "$LODESTAR_SERVICE_DIR/gcs.log" 2>&1 &
+    LODESTAR_PIDS+=($!)
+    wait_port "$port" gcp-storage-emulator $! || { tail -20 "$LODESTAR_SERVICE_DIR/gcs.log" >&2; return 1; }
+    export STORAGE_EMULATOR_HOST="http://127.0.0.1:$port"
+    log "GCS emulator listening: $STORAGE_EMULATOR_HOST"
+}
