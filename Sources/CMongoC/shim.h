@@ -16,12 +16,18 @@ static inline const char *lodestar_error_message(const bson_error_t *e) { return
 static inline bson_error_t *lodestar_error_new(void) { return (bson_error_t *)bson_malloc0(sizeof(bson_error_t)); }
 static inline void lodestar_error_free(bson_error_t *e) { bson_free(e); }
 
-static inline bson_iter_t *lodestar_iter_new(void) { return (bson_iter_t *)bson_malloc0(sizeof(bson_iter_t)); }
-static inline void lodestar_iter_free(bson_iter_t *it) { bson_free(it); }
+#include <stdlib.h>
+#include <string.h>
+// bson_iter_t is declared 128-byte aligned: allocate it so.
+static inline bson_iter_t *lodestar_iter_new(void) {
+    void *p = aligned_alloc(128, (sizeof(bson_iter_t) + 127) / 128 * 128);
+    if (p) memset(p, 0, sizeof(bson_iter_t));
+    return (bson_iter_t *)p;
+}
+static inline void lodestar_iter_free(bson_iter_t *it) { free(it); }
 
-// Appending a sub-document / array: the child lives on the heap so Swift never holds a bson_t by value.
-static inline bson_t *lodestar_child_new(void) { return (bson_t *)bson_malloc0(sizeof(bson_t)); }
-static inline void lodestar_child_free(bson_t *child) { bson_free(child); }
+static inline uint8_t lodestar_oid_byte(const bson_oid_t *oid, int i) { return oid->bytes[i]; }
+static inline void lodestar_oid_set(bson_oid_t *oid, int i, uint8_t v) { oid->bytes[i] = v; }
 
 // bson_iter_utf8 length out parameter as a plain helper.
 static inline const char *lodestar_iter_utf8(const bson_iter_t *it, uint32_t *len) { return bson_iter_utf8(it, len); }

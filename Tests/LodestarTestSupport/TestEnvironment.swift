@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+public import Foundation
 
 /// Where the servers and tools that `scripts/test` (and CI) start for the tests are.
 ///

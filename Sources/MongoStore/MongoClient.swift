@@ -1,0 +1,128 @@
+import CMongoC
+import Foundation
+
+private let mongocInitialized: Void = { mongoc_init() }()
+
+/// A connection pool to one MongoDB deployment (libmongoc's thread-safe client pool).
+///
+/// All libmongoc calls run on the client's own `BlockingPool` threads; the API above is `async`.
+///
+/// ```swift
+/// let client = try MongoClient(uri: "mongodb://127.0.0.1:27017/")
+/// let db = client.database("lodestar")
+/// let recs = db.tenant(try TenantID("acme")).collection("learner_recommendations", as: Recommendation.self)
+/// ```
+///
+/// `@unchecked Sendable`: `mongoc_client_pool_t` is documented thread-safe; the URI is only read.
+public final class MongoClient: @unchecked Sendable {
+    let pool: OpaquePointer
+    private let uri: OpaquePointer
+    let blocking: BlockingPool
+    /// The connection string as given (credentials included: do not log it; see `redactedURI`).
+    public let uriString: String
+
+    /// Connects lazily: libmongoc opens sockets on first use. Throws for a connection string it rejects.
+    /// - Parameters:
+    ///   - maxPoolSize: most connections at once (also caps concurrent operations).
+    ///   - threads: threads running blocking libmongoc calls.
+    public init(uri: String, appName: String = "lodestar", maxPoolSize: Int = 16, threads: Int = 8) throws {
+        _ = mongocInitialized
+        let error = lodestar_error_new()
+        defer { lodestar_error_free(error) }
+        guard let u = mongoc_uri_new_with_error(uri, error) else {
+            throw MongoError(kind: .invalidURI, operation: "connect", collection: nil,
+                             message: "invalid connection string \(MongoClient.redact(uri)): \(String(cString: lodestar_error_message(error)))")
+        }
+        guard let p = mongoc_client_pool_new(u) else {
+            mongoc_uri_destroy(u)
+            throw MongoError(kind: .invalidURI, operation: "connect", collection: nil, message: "cannot create a client pool")
+        }
+        mongoc_client_pool_set_error_api(p, 2)
+        mongoc_client_pool_set_appname(p, appName)
+        mongoc_client_pool_max_size(p, UInt32(max(1, maxPoolSize)))
+        self.uri = u
+        self.pool = p
+        self.uriString = uri
+        self.blocking = BlockingPool(threads: threads, name: "mongoc")
+    }
+
+    deinit {
+        blocking.shutdown()
+        mongoc_client_pool_destroy(pool)
+        mongoc_uri_destroy(uri)
+    }
+
+    /// The connection string with any password replaced by `***`.
+    public var redactedURI: String { MongoClient.redact(uriString) }
+
+    static func redact(_ uri: String) -> String {
+        guard let at = uri.firstIndex(of: "@"), let scheme = uri.range(of: "://") else { return uri }
+        let userinfo = uri[scheme.upperBound..<at]
+        guard let colon = userinfo.firstIndex(of: ":") else { return uri }
+        return String(uri[..<colon]) + ":***" + String(uri[at...])
+    }
+
+    /// A database handle (no I/O).
+    public func database(_ name: String) -> MongoDatabase { MongoDatabase(client: self, name: name) }
+
+    /// Runs `body` with a pooled client on a blocking thread.
+    func withClient<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+        try await blocking.run { [self] in
+            guard let client = mongoc_client_pool_pop(self.pool) else {
+                throw MongoError(kind: .server, operation: "connect", collection: nil, message: "no client from the pool")
+            }
+            defer { mongoc_client_pool_push(self.pool, client) }
+            return try body(client)
+        }
+    }
+
+    /// Runs an admin command (e.g. `["ping": 1]`) and returns the reply.
+    public func runAdminCommand(_ command: BSONDocument) async throws -> BSONDocument {
+        try await withClient { client in
+            try MongoClient.command(client, database: "admin", command, operation: command.keys.first ?? "command")
+        }
+    }
+
+    static func command(_ client: OpaquePointer, database: String, _ command: BSONDocument, operation: String,
+                        collection: String? = nil, session: TransactionSession? = nil) throws -> BSONDocument {
+        let cmd = try NativeDocument(command, operation: operation, collection: collection)
+        let opts = NativeDocument()
+        if let session { try session.append(to: opts) }
+        let reply = NativeDocument()
+        let error = lodestar_error_new()
+        defer { lodestar_error_free(error) }
+        guard mongoc_client_command_with_opts(client, database, cmd.pointer, nil, opts.pointer, reply.pointer, error) else {
+            throw MongoError.from(error, operation: operation, collection: collection)
+        }
+        return reply.read()
+    }
+
+    /// Server version, replica-set name and whether change streams can work (they need a replica set).
+    public func serverInfo() async throws -> ServerInfo {
+        let build = try await runAdminCommand(["buildInfo": 1])
+        let hello = try await runAdminCommand(["hello": 1])
+        return ServerInfo(
+            version: build["version"]?.stringValue ?? "unknown",
+            replicaSetName: hello["setName"]?.stringValue,
+            maxWireVersion: Int(hello["maxWireVersion"]?.int64Value ?? 0)
+        )
+    }
+}
+
+/// What the server says of itself.
+public struct ServerInfo: Sendable {
+    public let version: String
+    public let replicaSetName: String?
+    public let maxWireVersion: Int
+    /// Change streams and transactions need a replica set (or a sharded cluster).
+    public var supportsChangeStreams: Bool { replicaSetName != nil && maxWireVersion >= 6 }
+}
+
+extension MongoError {
+    static func from(_ error: UnsafeMutablePointer<bson_error_t>?, operation: String, collection: String?) -> MongoError {
+        guard let error else { return MongoError(kind: .server, operation: operation, collection: collection, message: "unknown error") }
+        return MongoError(kind: .server, code: Int(lodestar_error_code(error)), domain: Int(lodestar_error_domain(error)),
+                          operation: operation, collection: collection,
+                          message: String(cString: lodestar_error_message(error)))
+    }
+}

@@ -1,0 +1,54 @@
+import CMongoC
+
+extension MongoDatabase {
+    /// Runs `body` in a multi-document transaction: commits when it returns, aborts when it throws.
+    /// The `MongoDatabase` passed to `body` routes every operation (tenant scopes included) through the
+    /// transaction's session.
+    ///
+    /// ```swift
+    /// try await db.withTransaction { tx in
+    ///     try await tx.tenant(t).collection("model_versions", as: ModelVersion.self).updateMany(…)
+    /// }
+    /// ```
+    public func withTransaction<T: Sendable>(_ body: @Sendable (MongoDatabase) async throws -> T) async throws -> T {
+        let client = client
+        let session = try await client.blocking.run { () throws -> TransactionSession in
+            guard let c = mongoc_client_pool_pop(client.pool) else {
+                throw MongoError(kind: .server, operation: "transaction", collection: nil, message: "no client from the pool")
+            }
+            let error = lodestar_error_new()
+            defer { lodestar_error_free(error) }
+            guard let s = mongoc_client_start_session(c, nil, error) else {
+                mongoc_client_pool_push(client.pool, c)
+                throw MongoError.from(error, operation: "start session", collection: nil)
+            }
+            let tx = TransactionSession(owner: client, client: c, session: s)
+            guard mongoc_client_session_start_transaction(s, nil, error) else {
+                tx.end()
+                throw MongoError.from(error, operation: "start transaction", collection: nil)
+            }
+            return tx
+        }
+        defer { session.end() }
+        let scoped = MongoDatabase(client: client, name: name, session: session)
+        let result: T
+        do {
+            result = try await body(scoped)
+        } catch {
+            _ = try? await client.blocking.run {
+                let e = lodestar_error_new()
+                defer { lodestar_error_free(e) }
+                _ = mongoc_client_session_abort_transaction(session.session, e)
+            }
+            throw error
+        }
+        try await client.blocking.run {
+            let error = lodestar_error_new()
+            defer { lodestar_error_free(error) }
+            guard mongoc_client_session_commit_transaction(session.session, nil, error) else {
+                throw MongoError.from(error, operation: "commit transaction", collection: nil)
+            }
+        }
+        return result
+    }
+}

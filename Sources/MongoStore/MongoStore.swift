@@ -1,1 +1,0 @@
-// MongoStore: placeholder until its issue lands.
