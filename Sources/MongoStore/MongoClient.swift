@@ -1,7 +1,23 @@
 import CMongoC
 import Foundation
+import Logging
 
-private let mongocInitialized: Void = { mongoc_init() }()
+private let mongocLogger = Logger(label: "lodestar.mongoc")
+
+/// libmongoc's own log lines go to swift-log: warnings and errors only (its debug chatter is dropped).
+private let mongocInitialized: Void = {
+    mongoc_init()
+    mongoc_log_set_handler({ level, domain, message, _ in
+        guard level.rawValue <= MONGOC_LOG_LEVEL_WARNING.rawValue, let message else { return }
+        let text = String(cString: message)
+        let dom = domain.map { String(cString: $0) } ?? "mongoc"
+        if level.rawValue <= MONGOC_LOG_LEVEL_CRITICAL.rawValue {
+            mongocLogger.error("\(text)", metadata: ["domain": "\(dom)"])
+        } else {
+            mongocLogger.warning("\(text)", metadata: ["domain": "\(dom)"])
+        }
+    }, nil)
+}()
 
 /// A connection pool to one MongoDB deployment (libmongoc's thread-safe client pool).
 ///

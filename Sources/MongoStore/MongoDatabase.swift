@@ -26,7 +26,7 @@ public struct MongoDatabase: Sendable {
     public func tenantIDs(in collection: String) async throws -> [TenantID] {
         let reply = try await runCommand(["distinct": .string(collection), "key": "tenant_id"], collection: collection)
         guard case .array(let values)? = reply["values"] else { return [] }
-        return values.compactMap { $0.stringValue.flatMap { try? TenantID($0) } }.sorted { $0.rawValue < $1.rawValue }
+        return values.compactMap { $0.stringValue.flatMap { try? TenantID(validating: $0) } }.sorted { $0.rawValue < $1.rawValue }
     }
 
     /// Runs a database command (no tenant scope: for admin work such as `createIndexes`, `dropDatabase`, `ping`).

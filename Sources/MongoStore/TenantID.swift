@@ -11,7 +11,7 @@ public struct TenantID: Sendable, Hashable, Codable, CustomStringConvertible, Ex
         }
     }
 
-    public init(_ value: String) throws {
+    public init(validating value: String) throws {
         guard TenantID.isValid(value) else { throw Invalid(value: value) }
         rawValue = value
     }
@@ -23,7 +23,7 @@ public struct TenantID: Sendable, Hashable, Codable, CustomStringConvertible, Ex
     }
 
     public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
+        try self.init(validating: try decoder.singleValueContainer().decode(String.self))
     }
 
     public func encode(to encoder: any Encoder) throws {
