@@ -71,6 +71,9 @@ public final class MongoClient: @unchecked Sendable {
     /// The connection string with any password replaced by `***`.
     public var redactedURI: String { MongoClient.redact(uriString) }
 
+    /// `uri` with any password replaced by `***`, for logs and error messages.
+    public static func redactForDisplay(_ uri: String) -> String { redact(uri) }
+
     static func redact(_ uri: String) -> String {
         guard let at = uri.firstIndex(of: "@"), let scheme = uri.range(of: "://") else { return uri }
         let userinfo = uri[scheme.upperBound..<at]
