@@ -8,6 +8,7 @@ struct Lodestar: AsyncParsableCommand {
         subcommands: [
             Doctor.self,
             BenchMongo.self,
+            BenchLinalg.self,
         ]
     )
 }
