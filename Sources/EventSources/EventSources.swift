@@ -1,1 +1,0 @@
-// EventSources: placeholder until its issue lands.

@@ -1,0 +1,42 @@
+/// The identifier rule shared by `event_id`, `tenant_id`, `org_id`, `learner_id`, `course_id` and `lesson_id`:
+/// 1–128 characters of `A–Z a–z 0–9 . _ : @ -`, not starting with `.`.
+///
+/// Identifiers name files and appear in URLs, so this rule is what keeps a crafted export from writing outside
+/// `models/` or confusing a route.
+///
+/// ```swift
+/// Identifier.isValid("learner-42")   // true
+/// Identifier.isValid("../etc")       // false
+/// ```
+public enum Identifier {
+    /// The longest identifier accepted.
+    public static let maxLength = 128
+
+    /// Whether `value` follows the identifier rule.
+    public static func isValid(_ value: String) -> Bool {
+        var copy = value
+        return copy.withUTF8 { isValid(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Whether the UTF-8 `bytes` follow the identifier rule (no allocation).
+    @inlinable
+    public static func isValid(bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = bytes.count
+        guard n >= 1, n <= maxLength, bytes[0] != UInt8(ascii: ".") else { return false }
+        for b in bytes where !isAllowed(b) { return false }
+        return true
+    }
+
+    /// Whether the byte `b` may appear in an identifier.
+    @inlinable @inline(__always)
+    public static func isAllowed(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"),
+            UInt8(ascii: "@"), UInt8(ascii: "-"):
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// LearningEvents: placeholder until its issue lands.
