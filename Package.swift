@@ -38,10 +38,19 @@ let package = Package(
             dependencies: ["CMongoC", "LearningEvents", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Models", "EventSources", "MongoStore", "LearningEvents", "LinearAlgebra",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "lodestar",
             dependencies: [
-                "LinearAlgebra", "LearningEvents", "EventSources", "Models", "MongoStore",
+                "LinearAlgebra", "LearningEvents", "EventSources", "Models", "MongoStore", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -59,6 +68,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "MongoStore", "LearningEvents", "EventSources", "Models", "LodestarTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MongoStoreTests",
             dependencies: ["MongoStore", "LodestarTestSupport"],

@@ -56,10 +56,14 @@ public struct MongoDatabase: Sendable {
 
 /// Collections that hold no tenant data and so may be used without a tenant. Tenant collections are not
 /// in this list, so there is no way to open one unscoped.
+///
+/// `quarantine` is here because a refused row cannot be trusted to name its tenant (a bad `tenant_id` is one
+/// reason to refuse it); it is operational data for the platform's data engineers, not a tenant's.
 public enum SystemCollectionName: String, Sendable, CaseIterable {
     case jobs
     case jobRuns = "job_runs"
     case leases
+    case quarantine
 }
 
 /// An index to create: keys in order, optional unique and TTL.

@@ -63,7 +63,7 @@ struct TenantScopeTests {
     func noUnscopedPath() throws {
         // System collections are a closed list; tenant collections are not in it.
         for name in ["learner_recommendations", "dropout_risk", "learner_embeddings", "course_embeddings", "model_versions",
-                     "learner_features", "processed_events", "quarantine"] {
+                     "learner_features", "processed_events"] {
             #expect(SystemCollectionName(rawValue: name) == nil)
         }
         // A tenant id must be valid before a scope exists.
