@@ -49,11 +49,13 @@ wait_port() { # wait_port PORT NAME PID
 
 LODESTAR_PIDS=()
 stop_services() {
+    # Runs from an EXIT trap under `set -e`: nothing here may fail (a killed server's status is 143).
+    local pid
     for pid in "${LODESTAR_PIDS[@]:-}"; do
-        [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+        if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
     done
     LODESTAR_PIDS=()
-    [ -n "${LODESTAR_SERVICE_DIR:-}" ] && rm -rf "$LODESTAR_SERVICE_DIR"
+    if [ -n "${LODESTAR_SERVICE_DIR:-}" ]; then rm -rf "$LODESTAR_SERVICE_DIR" || true; fi
     return 0
 }
 
