@@ -107,10 +107,10 @@ struct CollectionCore: Sendable {
         }
     }
 
-    func aggregate(_ pipeline: [BSONDocument]) async throws -> MongoCursor {
+    func aggregate(_ pipeline: [BSONDocument], batchSize: Int) async throws -> MongoCursor {
         try await openCursor(operation: "aggregate") { coll in
             let p = try NativeDocument(["pipeline": .array(pipeline.map(BSON.document))], operation: "aggregate", collection: name)
-            let o = try options([:], operation: "aggregate")
+            let o = try options(["batchSize": .int64(Int64(max(1, batchSize)))], operation: "aggregate")
             return mongoc_collection_aggregate(coll, MONGOC_QUERY_NONE, p.pointer, o.pointer, nil)
         }
     }

@@ -24,18 +24,26 @@ public struct FindSequence<Element: Decodable & Sendable>: AsyncSequence, Sendab
         var buffer: [BSONDocument] = []
         var index = 0
         var done = false
+        /// The next batch, fetched while the caller works through the current one.
+        var prefetch: Task<[BSONDocument], any Error>?
 
         init(sequence: FindSequence) { self.sequence = sequence }
+
+        private func fetch(_ cursor: MongoCursor) -> Task<[BSONDocument], any Error> {
+            let size = sequence.batchSize, client = sequence.client
+            return Task { try await client.blocking.run { try cursor.nextBatch(max: size) } }
+        }
 
         public mutating func next() async throws -> Element? {
             if index == buffer.count {
                 if done { return nil }
                 if cursor == nil { cursor = try await sequence.open() }
                 guard let cursor else { return nil }
-                let size = sequence.batchSize
-                buffer = try await sequence.client.blocking.run { try cursor.nextBatch(max: size) }
+                let task = prefetch ?? fetch(cursor)
+                prefetch = nil
+                buffer = try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
                 index = 0
-                if buffer.count < size { done = true }
+                if buffer.count < sequence.batchSize { done = true } else { prefetch = fetch(cursor) }
                 if buffer.isEmpty { return nil }
             }
             defer { index += 1 }

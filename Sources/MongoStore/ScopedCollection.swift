@@ -155,6 +155,7 @@ public struct ScopedCollection<Document: Codable & Sendable>: Sendable {
         if let sort { opts["sort"] = .document(sort) }
         if let limit { opts["limit"] = .int64(Int64(limit)) }
         if let projection { opts["projection"] = .document(projection) }
+        opts["batchSize"] = .int64(Int64(max(1, min(batchSize, limit ?? batchSize))))
         let options = opts
         return FindSequence(open: { try await core.find(filter: try scopedFilter.get(), options: options) },
                             transform: decoder("find"), client: core.client, batchSize: batchSize)
@@ -186,7 +187,7 @@ public struct ScopedCollection<Document: Codable & Sendable>: Sendable {
             }
             return [["$match": ["tenant_id": .string(tenant.rawValue)]]] + pipeline
         }
-        return FindSequence(open: { try await core.aggregate(try checked.get()) }, transform: { $0 },
+        return FindSequence(open: { try await core.aggregate(try checked.get(), batchSize: batchSize) }, transform: { $0 },
                             client: core.client, batchSize: batchSize)
     }
 
