@@ -1,0 +1,50 @@
+/// What one run did, per tenant: the summary table, the report and the job history read it.
+public struct TenantSummary: Sendable, Codable {
+    public var tenant: String
+    public var events = 0
+    public var learners = 0
+    public var courses = 0
+    public var enrolments = 0
+    /// `ials` or `popularity`.
+    public var recommenderKind: String?
+    public var recommenderVersion: String?
+    public var riskVersion: String?
+    public var ndcg10: Double?
+    public var precision10: Double?
+    public var popularityNDCG10: Double?
+    public var popularityPrecision10: Double?
+    public var riskAUC: Double?
+    public var riskTrainingRows = 0
+    public var riskPositiveRate: Double?
+    public var scoredEnrolments = 0
+    public var notes: [String] = []
+    /// Seconds per phase, in the order run.
+    public var phaseSeconds: [PhaseTime] = []
+
+    public struct PhaseTime: Sendable, Codable {
+        public var phase: String
+        public var seconds: Double
+    }
+
+    public init(tenant: String) { self.tenant = tenant }
+}
+
+/// The whole run.
+public struct RunSummary: Sendable, Codable {
+    public var runID: String
+    public var job: String
+    public var cutoff: Int64
+    public var rowsRead = 0
+    public var rowsValid = 0
+    public var quarantined = 0
+    public var failedFiles: [String] = []
+    public var tenants: [TenantSummary] = []
+    public var readSeconds = 0.0
+    public var reportPath: String?
+
+    public init(runID: String, job: String, cutoff: Int64) {
+        self.runID = runID
+        self.job = job
+        self.cutoff = cutoff
+    }
+}
