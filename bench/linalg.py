@@ -30,15 +30,22 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--size", type=int, default=2048)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--seconds", type=float, default=2.0)
+    p.add_argument("--seconds", type=float, default=1.0)
+    p.add_argument("--rounds", type=int, default=3)
     a = p.parse_args()
-    ours = common.lodestar_json("bench-linalg", "--size", a.size, "--threads", a.threads, "--seconds", a.seconds)
-    peer = numpy_gflops(a.size, a.threads, a.seconds)
+    # Alternate the two sides a few times and keep each one's best, so a burst of load from other processes on
+    # the shared machine does not decide the ratio.
+    ours, peer = None, 0.0
+    for _ in range(a.rounds):
+        r = common.lodestar_json("bench-linalg", "--size", a.size, "--threads", a.threads, "--seconds", a.seconds)
+        if ours is None or r["sgemm_gflops"] > ours["sgemm_gflops"]:
+            ours = r
+        peer = max(peer, numpy_gflops(a.size, a.threads, a.seconds))
     blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
     peer_desc = ", ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')}" for i in blas)
     rows = [common.row("sgemm", "GFLOP/s", ours["sgemm_gflops"], peer, "numpy matmul", 0.8, "higher")]
     notes = [
-        f"{a.size}x{a.size} float32, {a.threads} BLAS threads each; best of >= {a.seconds:.0f} s of repetitions",
+        f"{a.size}x{a.size} float32, {a.threads} BLAS threads each; best repetition of {a.rounds} alternating rounds of >= {a.seconds:g} s per side",
         f"lodestar: Debian OpenBLAS core {ours['core']} (load-time generic core replaced: {ours['core_override']}; {ours['config']})",
         f"numpy {np.__version__}: {peer_desc}",
         "OPENBLAS env: " + (", ".join(f"{k}={v}" for k, v in os.environ.items() if k.startswith("OPENBLAS")) or "none"),

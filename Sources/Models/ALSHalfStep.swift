@@ -1,0 +1,239 @@
+import LinearAlgebra
+
+/// One half-iteration of ALS: solves every row of `target` (learners or courses) against the fixed `fixed` factors.
+///
+/// Row `u`'s system is `(α0·YᵀY + λ_u I + Σ_i (c_ui − α0) y_i y_iᵀ) x_u = Σ_i c_ui y_i` with `c_ui = alpha · r_ui`
+/// over the row's stored entries (entries with `r ≤ 0` are ignored). Rows without entries are set to zero.
+struct ALSHalfStep: Sendable {
+    let matrix: SparseMatrix
+    let configuration: ALSConfiguration
+
+    /// Per-row λ for this side.
+    func regularizations() -> [Float] {
+        (0..<matrix.rows).map { r in
+            configuration.rowRegularization(count: positiveCount(row: r), otherSideCount: matrix.columns)
+        }
+    }
+
+    func positiveCount(row r: Int) -> Int {
+        var n = 0
+        for e in matrix.rowStart[r]..<matrix.rowStart[r + 1] where matrix.values[e] > 0 { n += 1 }
+        return n
+    }
+
+    /// Solves all rows of `target` in place.
+    func run(target: inout Matrix<Float>, fixed: Matrix<Float>, cancellation: CancellationFlag?) throws {
+        let f = configuration.factors
+        guard target.columns == f, fixed.columns == f, target.rows == matrix.rows, fixed.rows == matrix.columns else {
+            throw ModelsError.shapeMismatch(
+                "ALS half-step: target \(target.shapeDescription), fixed \(fixed.shapeDescription), "
+                    + "matrix \(matrix.rows)×\(matrix.columns), factors \(f)")
+        }
+        var gram = try BLAS.gram(fixed)
+        if configuration.unobservedWeight != 1 {
+            for i in gram.elements.indices { gram.elements[i] *= configuration.unobservedWeight }
+        }
+        let lambdas = regularizations()
+        let rows = matrix.rows
+        let block = configuration.blockSize
+        let blocks = (rows + block - 1) / block
+        let threads = configuration.threads
+        let scratch = (0..<threads).map { _ in ALSScratch(blockSize: block, factors: f) }
+        let g = gram
+        try fixed.elements.withUnsafeBufferPointer { fixedBuffer in
+            try target.elements.withUnsafeMutableBufferPointer { targetBuffer in
+                guard let yBase = fixedBuffer.baseAddress, let xBase = targetBuffer.baseAddress else { return }
+                let y = SharedReadOnly(base: yBase), x = SharedRows(base: xBase)
+                try parallelFor(blocks: blocks, threads: threads, cancellation: cancellation) { b, t in
+                    let lo = b * block, hi = min(rows, lo + block)
+                    switch configuration.solver {
+                    case let .conjugateGradient(steps):
+                        try solveBlockCG(lo..<hi, steps: steps, x: x, y: y, gram: g, lambdas: lambdas,
+                                         scratch: scratch[t])
+                    case .cholesky:
+                        try solveBlockCholesky(lo..<hi, x: x, y: y, gram: g, lambdas: lambdas, scratch: scratch[t])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lockstep CG over a block of rows: the dense products with the Gram matrix are one sgemm per step.
+    func solveBlockCG(
+        _ range: Range<Int>, steps: Int, x: SharedRows, y: SharedReadOnly<Float>, gram: Matrix<Float>,
+        lambdas: [Float], scratch s: ALSScratch
+    ) throws {
+        let f = configuration.factors, n = range.count
+        let alpha = configuration.alpha, a0 = configuration.unobservedWeight
+        s.resize(rows: n)
+        let rowStart = matrix.rowStart, cols = matrix.columnIndices, vals = matrix.values
+        // Warm start: copy the block's current rows.
+        s.x.elements.withUnsafeMutableBufferPointer { xb in
+            (xb.baseAddress!).update(from: x.base + range.lowerBound * f, count: n * f)
+        }
+        try BLAS.gemm(s.x, gram, into: &s.ap)
+        var rsold = [Float](repeating: 0, count: n)
+        var active = [Bool](repeating: false, count: n)
+        s.x.elements.withUnsafeMutableBufferPointer { xb in
+            s.r.elements.withUnsafeMutableBufferPointer { rb in
+                s.p.elements.withUnsafeMutableBufferPointer { pb in
+                    s.ap.elements.withUnsafeBufferPointer { apb in
+                        for j in 0..<n {
+                            let u = range.lowerBound + j
+                            let xu = xb.baseAddress! + j * f, ru = rb.baseAddress! + j * f
+                            let pu = pb.baseAddress! + j * f, apu = apb.baseAddress! + j * f
+                            if rowStart[u] == rowStart[u + 1] {
+                                xu.update(repeating: 0, count: f)
+                                pu.update(repeating: 0, count: f)
+                                continue
+                            }
+                            let lam = lambdas[u]
+                            for k in 0..<f { ru[k] = -apu[k] - lam * xu[k] }
+                            for e in rowStart[u]..<rowStart[u + 1] where vals[e] > 0 {
+                                let c = alpha * vals[e]
+                                let yi = y.base + Int(cols[e]) * f
+                                let coef = c - (c - a0) * VectorKernels.dot(yi, xu, f)
+                                VectorKernels.axpy(coef, yi, ru, f)
+                            }
+                            pu.update(from: ru, count: f)
+                            let rs = VectorKernels.dot(ru, ru, f)
+                            rsold[j] = rs
+                            active[j] = rs >= 1e-20
+                        }
+                    }
+                }
+            }
+        }
+        for _ in 0..<steps {
+            guard active.contains(true) else { break }
+            try BLAS.gemm(s.p, gram, into: &s.ap)
+            s.x.elements.withUnsafeMutableBufferPointer { xb in
+                s.r.elements.withUnsafeMutableBufferPointer { rb in
+                    s.p.elements.withUnsafeMutableBufferPointer { pb in
+                        s.ap.elements.withUnsafeMutableBufferPointer { apb in
+                            for j in 0..<n where active[j] {
+                                let u = range.lowerBound + j
+                                let xu = xb.baseAddress! + j * f, ru = rb.baseAddress! + j * f
+                                let pu = pb.baseAddress! + j * f, apu = apb.baseAddress! + j * f
+                                let lam = lambdas[u]
+                                for k in 0..<f { apu[k] += lam * pu[k] }
+                                for e in rowStart[u]..<rowStart[u + 1] where vals[e] > 0 {
+                                    let c = alpha * vals[e]
+                                    let yi = y.base + Int(cols[e]) * f
+                                    VectorKernels.axpy((c - a0) * VectorKernels.dot(yi, pu, f), yi, apu, f)
+                                }
+                                let pap = VectorKernels.dot(pu, apu, f)
+                                guard pap > 0, pap.isFinite else {
+                                    active[j] = false
+                                    continue
+                                }
+                                let step = rsold[j] / pap
+                                VectorKernels.axpy(step, pu, xu, f)
+                                VectorKernels.axpy(-step, apu, ru, f)
+                                let rsnew = VectorKernels.dot(ru, ru, f)
+                                if rsnew < 1e-20 {
+                                    active[j] = false
+                                    continue
+                                }
+                                VectorKernels.xpby(ru, rsnew / rsold[j], pu, f)
+                                rsold[j] = rsnew
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        s.x.elements.withUnsafeBufferPointer { xb in
+            (x.base + range.lowerBound * f).update(from: xb.baseAddress!, count: n * f)
+        }
+    }
+
+    /// The exact solution of each row's system by Cholesky (posv).
+    func solveBlockCholesky(
+        _ range: Range<Int>, x: SharedRows, y: SharedReadOnly<Float>, gram: Matrix<Float>, lambdas: [Float],
+        scratch s: ALSScratch
+    ) throws {
+        let f = configuration.factors
+        for u in range {
+            let xu = x.base + u * f
+            try ALSRowSystem.solve(
+                entries: matrix.rowStart[u]..<matrix.rowStart[u + 1], columns: matrix.columnIndices,
+                values: matrix.values, fixed: y.base, gram: gram, lambda: lambdas[u], configuration: configuration,
+                system: &s.system, rhs: &s.rhs)
+            s.rhs.withUnsafeBufferPointer { xu.update(from: $0.baseAddress!, count: f) }
+        }
+    }
+}
+
+/// Builds and solves one row's normal equations exactly (used by the Cholesky solver, fold-in and explain).
+enum ALSRowSystem {
+    /// Fills `system` with `A_u` and `rhs` with `b_u`, then overwrites `rhs` with `x_u` (zero for an empty row).
+    static func solve(
+        entries: Range<Int>, columns: [Int32], values: [Float], fixed: UnsafePointer<Float>, gram: Matrix<Float>,
+        lambda: Float, configuration: ALSConfiguration, system: inout Matrix<Float>, rhs: inout [Float]
+    ) throws {
+        try build(entries: entries, columns: columns, values: values, fixed: fixed, gram: gram, lambda: lambda,
+                  configuration: configuration, system: &system, rhs: &rhs)
+        if rhs.allSatisfy({ $0 == 0 }) { return }
+        do {
+            try Cholesky.solveInPlace(&system, &rhs)
+        } catch LinearAlgebraError.notPositiveDefinite {
+            throw ModelsError.trainingFailed(
+                "a row's system is not positive definite; use regularization > 0")
+        }
+    }
+
+    /// `A_u = gram + λ I + Σ (c − α0) y yᵀ`, `b_u = Σ c y` over entries with positive weight.
+    static func build(
+        entries: Range<Int>, columns: [Int32], values: [Float], fixed: UnsafePointer<Float>, gram: Matrix<Float>,
+        lambda: Float, configuration: ALSConfiguration, system: inout Matrix<Float>, rhs: inout [Float]
+    ) throws {
+        let f = configuration.factors
+        if system.rows != f || system.columns != f { system = Matrix(rows: f, columns: f) }
+        if rhs.count != f { rhs = [Float](repeating: 0, count: f) }
+        system.elements.withUnsafeMutableBufferPointer { a in
+            gram.elements.withUnsafeBufferPointer { g in a.baseAddress!.update(from: g.baseAddress!, count: f * f) }
+            for k in 0..<f { a[k * f + k] += lambda }
+            rhs.withUnsafeMutableBufferPointer { b in
+                b.baseAddress!.update(repeating: 0, count: f)
+                for e in entries where values[e] > 0 {
+                    let c = configuration.alpha * values[e]
+                    let yi = fixed + Int(columns[e]) * f
+                    VectorKernels.axpy(c, yi, b.baseAddress!, f)
+                    let w = c - configuration.unobservedWeight
+                    for r in 0..<f { VectorKernels.axpy(w * yi[r], yi, a.baseAddress! + r * f, f) }
+                }
+            }
+        }
+    }
+}
+
+/// Per-thread buffers of the ALS solvers, reused across blocks so the inner loop does not allocate.
+///
+/// @unchecked Sendable: each instance is used by exactly one thread of a `parallelFor` call (indexed by the thread
+/// number), never concurrently.
+final class ALSScratch: @unchecked Sendable {
+    let factors: Int
+    var x: Matrix<Float>, r: Matrix<Float>, p: Matrix<Float>, ap: Matrix<Float>
+    var system: Matrix<Float>
+    var rhs: [Float]
+
+    init(blockSize: Int, factors: Int) {
+        self.factors = factors
+        x = Matrix(rows: blockSize, columns: factors)
+        r = x
+        p = x
+        ap = x
+        system = Matrix(rows: factors, columns: factors)
+        rhs = [Float](repeating: 0, count: factors)
+    }
+
+    /// Makes the block buffers exactly `rows` tall (only the last, shorter block changes it).
+    func resize(rows: Int) {
+        guard x.rows != rows else { return }
+        x = Matrix(rows: rows, columns: factors)
+        r = x
+        p = x
+        ap = x
+    }
+}

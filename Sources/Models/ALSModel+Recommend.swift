@@ -1,0 +1,168 @@
+public import LinearAlgebra
+
+extension ALSModel {
+    /// Top-`k` courses for each learner in `learners` (indices into ``learners``), best first.
+    ///
+    /// Scores come from one sgemm per block of learners against all courses, then partial selection.
+    /// - `excluding`: a learner-major matrix (for instance the training interactions) whose stored courses are never
+    ///   recommended to that learner (enrolled/completed).
+    /// - `exclusions`: extra course indices to exclude, one list per entry of `learners` (or empty).
+    /// - `candidates`: when given, only these courses may be recommended (the catalog visible to the learners'
+    ///   organisation).
+    /// Learners without history (an all-zero embedding, e.g. no interactions at training time) get the most popular
+    /// allowed courses instead, with their learner counts as scores.
+    public func recommend(
+        learners indices: [Int], k: Int, excluding seen: SparseMatrix? = nil, exclusions: [[Int]] = [],
+        candidates: Set<Int>? = nil, threads: Int? = nil, blockSize: Int = 256, cancellation: CancellationFlag? = nil
+    ) throws -> [[Recommendation]] {
+        let m = courseFactors.rows, f = factors
+        guard k >= 0 else { throw ModelsError.invalidConfiguration("k must be ≥ 0") }
+        guard blockSize >= 1 else { throw ModelsError.invalidConfiguration("blockSize must be ≥ 1") }
+        if let bad = indices.first(where: { $0 < 0 || $0 >= learnerFactors.rows }) {
+            throw ModelsError.unknownIdentifier("learner index \(bad)")
+        }
+        if let seen, seen.rows != learnerFactors.rows || seen.columns != m {
+            throw ModelsError.shapeMismatch("excluded interactions \(seen.rows)×\(seen.columns) vs model "
+                + "\(learnerFactors.rows)×\(m)")
+        }
+        guard exclusions.isEmpty || exclusions.count == indices.count else {
+            throw ModelsError.shapeMismatch("\(exclusions.count) exclusion lists for \(indices.count) learners")
+        }
+        for list in exclusions {
+            if let bad = list.first(where: { $0 < 0 || $0 >= m }) {
+                throw ModelsError.unknownIdentifier("excluded course index \(bad)")
+            }
+        }
+        let allowed = try candidateMask(candidates)
+        if m == 0 || k == 0 { return indices.map { _ in [] } }
+        let popular = popularityOrder()
+        let n = indices.count
+        let blocks = (n + blockSize - 1) / blockSize
+        let threadCount = max(1, threads ?? configuration.threads)
+        let results = Slots<[Recommendation]>(n, initial: [])
+        let scratch = (0..<threadCount).map { _ in TopKScratch(rows: blockSize, factors: f, courses: m, k: k) }
+        try parallelFor(blocks: blocks, threads: threadCount, cancellation: cancellation) { b, t in
+            let lo = b * blockSize, hi = min(n, lo + blockSize)
+            let s = scratch[t]
+            s.resize(rows: hi - lo)
+            var empty = [Bool](repeating: false, count: hi - lo)
+            s.users.elements.withUnsafeMutableBufferPointer { ub in
+                learnerFactors.elements.withUnsafeBufferPointer { lf in
+                    for j in 0..<(hi - lo) {
+                        let src = lf.baseAddress! + indices[lo + j] * f
+                        (ub.baseAddress! + j * f).update(from: src, count: f)
+                        var zero = true
+                        for q in 0..<f where src[q] != 0 {
+                            zero = false
+                            break
+                        }
+                        empty[j] = zero
+                    }
+                }
+            }
+            try BLAS.gemm(s.users, courseFactors, transposeB: true, into: &s.scores)
+            s.scores.elements.withUnsafeMutableBufferPointer { sb in
+                for j in 0..<(hi - lo) {
+                    let u = indices[lo + j]
+                    let row = sb.baseAddress! + j * m
+                    if let allowed {
+                        for c in 0..<m where !allowed[c] { row[c] = -.infinity }
+                    }
+                    if let seen {
+                        for e in seen.rowStart[u]..<seen.rowStart[u + 1] { row[Int(seen.columnIndices[e])] = -.infinity }
+                    }
+                    if !exclusions.isEmpty {
+                        for c in exclusions[lo + j] { row[c] = -.infinity }
+                    }
+                    if empty[j] {
+                        results.set(lo + j, Self.popular(order: popular, popularity: coursePopularity, k: k,
+                                                         masked: UnsafePointer(row)))
+                        continue
+                    }
+                    s.selector.reset()
+                    s.selector.offer(row: row, count: m)
+                    results.set(lo + j, s.selector.result)
+                }
+            }
+        }
+        return results.values
+    }
+
+    /// The `k` most popular courses, optionally limited to `candidates` and without `excluding`: the fallback for a
+    /// learner the model does not know.
+    public func popularCourses(k: Int, excluding: Set<Int> = [], candidates: Set<Int>? = nil) throws -> [Recommendation] {
+        let allowed = try candidateMask(candidates)
+        var out: [Recommendation] = []
+        for c in popularityOrder() where out.count < k {
+            if excluding.contains(c) || allowed?[c] == false { continue }
+            out.append(Recommendation(course: c, score: Float(coursePopularity[c])))
+        }
+        return out
+    }
+
+    /// Courses most similar to `course` by cosine similarity of the course embeddings (the course itself excluded).
+    public func similarCourses(to course: Int, k: Int, candidates: Set<Int>? = nil) throws -> [Recommendation] {
+        guard course >= 0, course < courseFactors.rows else {
+            throw ModelsError.unknownIdentifier("course index \(course)")
+        }
+        let allowed = try candidateMask(candidates)
+        var dots = try BLAS.gemv(courseFactors, Array(courseFactors.row(course)))
+        let norms = (0..<courseFactors.rows).map { i in
+            courseFactors.row(i).reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        }
+        let own = norms[course]
+        for i in dots.indices {
+            let d = norms[i] * own
+            dots[i] = (i == course || d == 0 || allowed?[i] == false) ? -.infinity : dots[i] / d
+        }
+        var selector = TopKSelector(k: k)
+        dots.withUnsafeBufferPointer { selector.offer(row: $0.baseAddress!, count: $0.count) }
+        return selector.result
+    }
+
+    func candidateMask(_ candidates: Set<Int>?) throws -> [Bool]? {
+        guard let candidates else { return nil }
+        var mask = [Bool](repeating: false, count: courseFactors.rows)
+        for c in candidates {
+            guard c >= 0, c < mask.count else { throw ModelsError.unknownIdentifier("candidate course index \(c)") }
+            mask[c] = true
+        }
+        return mask
+    }
+
+    func popularityOrder() -> [Int] {
+        coursePopularity.indices.sorted { (coursePopularity[$0], $1) > (coursePopularity[$1], $0) }
+    }
+
+    static func popular(order: [Int], popularity: [Int], k: Int, masked row: UnsafePointer<Float>) -> [Recommendation] {
+        var out: [Recommendation] = []
+        for c in order where out.count < k && row[c] != -.infinity {
+            out.append(Recommendation(course: c, score: Float(popularity[c])))
+        }
+        return out
+    }
+}
+
+/// Per-thread buffers of blocked top-K.
+///
+/// @unchecked Sendable: each instance is used by exactly one thread of a `parallelFor` call, never concurrently.
+final class TopKScratch: @unchecked Sendable {
+    let factors: Int, courses: Int
+    var users: Matrix<Float>
+    var scores: Matrix<Float>
+    var selector: TopKSelector
+
+    init(rows: Int, factors: Int, courses: Int, k: Int) {
+        self.factors = factors
+        self.courses = courses
+        users = Matrix(rows: rows, columns: factors)
+        scores = Matrix(rows: rows, columns: courses)
+        selector = TopKSelector(k: k)
+    }
+
+    func resize(rows: Int) {
+        guard users.rows != rows else { return }
+        users = Matrix(rows: rows, columns: factors)
+        scores = Matrix(rows: rows, columns: courses)
+    }
+}

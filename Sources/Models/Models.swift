@@ -1,1 +1,0 @@
-// Models: placeholder until its issue lands.

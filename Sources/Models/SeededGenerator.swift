@@ -1,0 +1,40 @@
+/// A small, fast, seedable random generator (SplitMix64) so that training is reproducible for a seed.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// A generator whose sequence is fixed by `seed`.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform value in [0, 1).
+    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// A standard normal value (Box–Muller).
+    public mutating func nextNormal() -> Double {
+        let u1 = max(nextUnit(), 0x1.0p-53), u2 = nextUnit()
+        return (-2 * mathLog(u1)).squareRoot() * mathCos(2 * Double.pi * u2)
+    }
+}
+
+// Minimal libm access without Foundation (Models stays pure).
+#if canImport(Glibc)
+import Glibc
+@inline(__always) func mathLog(_ x: Double) -> Double { Glibc.log(x) }
+@inline(__always) func mathCos(_ x: Double) -> Double { Glibc.cos(x) }
+@inline(__always) func mathExp(_ x: Double) -> Double { Glibc.exp(x) }
+@inline(__always) func mathPow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+#elseif canImport(Darwin)
+import Darwin
+@inline(__always) func mathLog(_ x: Double) -> Double { Darwin.log(x) }
+@inline(__always) func mathCos(_ x: Double) -> Double { Darwin.cos(x) }
+@inline(__always) func mathExp(_ x: Double) -> Double { Darwin.exp(x) }
+@inline(__always) func mathPow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
+#endif

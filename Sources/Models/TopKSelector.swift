@@ -1,0 +1,66 @@
+/// Keeps the `k` highest-scoring candidates seen so far (partial selection: O(n) with a small sorted buffer, no full
+/// sort). Ties keep the lower index first.
+struct TopKSelector {
+    let k: Int
+    private(set) var indices: [Int32]
+    private(set) var scores: [Float]
+
+    init(k: Int) {
+        self.k = max(0, k)
+        indices = []
+        scores = []
+        indices.reserveCapacity(self.k + 1)
+        scores.reserveCapacity(self.k + 1)
+    }
+
+    /// The score a candidate must beat to enter (−∞ until `k` are held).
+    @inline(__always)
+    var threshold: Float { scores.count < k ? -.infinity : scores[k - 1] }
+
+    mutating func reset() {
+        indices.removeAll(keepingCapacity: true)
+        scores.removeAll(keepingCapacity: true)
+    }
+
+    /// Offers a candidate; kept when it beats the current k-th score.
+    @inline(__always)
+    mutating func offer(_ index: Int, _ score: Float) {
+        guard k > 0, score > threshold else { return }
+        var pos = scores.count
+        while pos > 0 && scores[pos - 1] < score { pos -= 1 }
+        scores.insert(score, at: pos)
+        indices.insert(Int32(index), at: pos)
+        if scores.count > k {
+            scores.removeLast()
+            indices.removeLast()
+        }
+    }
+
+    /// Offers every element of a score row, skipping masked ones.
+    mutating func offer(row: UnsafePointer<Float>, count: Int) {
+        var t = threshold
+        for i in 0..<count where row[i] > t {
+            offer(i, row[i])
+            t = threshold
+        }
+    }
+
+    /// The selection, best first.
+    var result: [Recommendation] {
+        zip(indices, scores).map { Recommendation(course: Int($0), score: $1) }
+    }
+}
+
+/// One recommended course and its score.
+public struct Recommendation: Sendable, Equatable, Codable {
+    /// Course index (row of the model's course factors / its ``IDMap``).
+    public let course: Int
+    /// Predicted preference (`x_uᵀ y_i`; for a popularity fallback, the course's learner count).
+    public let score: Float
+
+    /// A recommendation.
+    public init(course: Int, score: Float) {
+        self.course = course
+        self.score = score
+    }
+}

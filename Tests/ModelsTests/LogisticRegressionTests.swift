@@ -1,0 +1,101 @@
+import Testing
+import LinearAlgebra
+@testable import Models
+
+@Suite("logistic regression")
+struct LogisticRegressionTests {
+    /// The optimum by plain gradient descent on the same standardised objective, in Double, for many steps.
+    func gradientDescentOptimum(_ x: Matrix<Float>, _ y: [Float], l2: Double, weights: (Double, Double) = (1, 1))
+        -> [Double]
+    {
+        let n = x.rows, d = x.columns
+        let cols = (0..<d).map { j in (0..<n).map { Double(x[$0, j]) } }
+        let means = cols.map { $0.reduce(0, +) / Double(n) }
+        let stds = (0..<d).map { j in (cols[j].reduce(0) { $0 + ($1 - means[j]) * ($1 - means[j]) } / Double(n)).squareRoot() }
+        let z = (0..<n).map { i in (0..<d).map { (cols[$0][i] - means[$0]) / stds[$0] } + [1] }
+        var theta = [Double](repeating: 0, count: d + 1)
+        let rate = 1.0 / Double(n)
+        for _ in 0..<6000 {
+            var g = [Double](repeating: 0, count: d + 1)
+            for i in 0..<n {
+                let s = zip(theta, z[i]).reduce(0) { $0 + $1.0 * $1.1 }
+                let w = y[i] == 1 ? weights.1 : weights.0
+                let r = w * (LogisticMath.sigmoid(s) - Double(y[i]))
+                for j in 0...d { g[j] += r * z[i][j] }
+            }
+            for j in 0..<d { g[j] += l2 * theta[j] }
+            for j in 0...d { theta[j] -= 4 * rate * g[j] }
+        }
+        return theta
+    }
+
+    @Test("Newton reaches the optimum found by long gradient descent", arguments: [0.0, 5.0])
+    func knownOptimum(l2: Double) throws {
+        let (x, y) = logisticData(rows: 400)
+        var config = LogisticRegressionConfiguration()
+        config.l2 = l2
+        config.blockSize = 64
+        let model = try LogisticRegression.fit(features: x, labels: y, configuration: config)
+        let optimum = gradientDescentOptimum(x, y, l2: l2)
+        for j in 0..<4 { #expect(abs(model.weights[j] - optimum[j]) < 2e-3, "w\(j) \(model.weights[j]) vs \(optimum[j])") }
+        #expect(abs(model.intercept - optimum[4]) < 2e-3)
+        #expect(model.objectiveHistory.count >= 2)
+        for (a, b) in zip(model.objectiveHistory, model.objectiveHistory.dropFirst()) { #expect(b <= a + 1e-9) }
+    }
+
+    @Test("a one-feature problem matches its closed form: weights recover the log-odds of each group")
+    func closedForm() throws {
+        // x ∈ {0, 1}; P(y=1 | x=0) = 1/4, P(y=1 | x=1) = 3/4; without penalty the fit reproduces these rates.
+        var rows: [Float] = [], labels: [Float] = []
+        for (xv, ones, zeros) in [(Float(0), 25, 75), (Float(1), 75, 25)] {
+            rows += Array(repeating: xv, count: ones + zeros)
+            labels += Array(repeating: 1, count: ones) + Array(repeating: 0, count: zeros)
+        }
+        var config = LogisticRegressionConfiguration()
+        config.l2 = 0
+        let model = try LogisticRegression.fit(features: Matrix(rows: 200, columns: 1, elements: rows), labels: labels,
+                                               configuration: config)
+        #expect(abs(try model.probability([0]) - 0.25) < 1e-6)
+        #expect(abs(try model.probability([1]) - 0.75) < 1e-6)
+        let raw = model.rawCoefficients
+        #expect(abs(raw.weights[0] - 2 * mathLog(3)) < 1e-5)
+        #expect(abs(raw.intercept + mathLog(3)) < 1e-5)
+    }
+
+    @Test("contributions add up to the log-odds; bands and class weights behave")
+    func contributionsAndWeights() throws {
+        let (x, y) = logisticData(rows: 600)
+        let model = try LogisticRegression.fit(features: x, labels: y, featureNames: ["a", "b", "c", "d"])
+        let row = (0..<4).map { Double(x[3, $0]) }
+        let prediction = try model.predict(row)
+        let logit = prediction.baseline + prediction.contributions.reduce(0) { $0 + $1.contribution }
+        #expect(abs(LogisticMath.sigmoid(logit) - prediction.probability) < 1e-12)
+        #expect(abs(try model.probabilities(x)[3] - prediction.probability) < 1e-5)
+        #expect(prediction.band == RiskBands.standard.band(for: prediction.probability))
+        #expect(zip(prediction.contributions, prediction.contributions.dropFirst())
+            .allSatisfy { abs($0.contribution) >= abs($1.contribution) })
+        let bands = try RiskBands(medium: 0.2, high: 0.9)
+        #expect(bands.band(for: 0.1) == .low && bands.band(for: 0.5) == .medium && bands.band(for: 0.95) == .high)
+        #expect(throws: ModelsError.self) { try RiskBands(medium: 0.8, high: 0.5) }
+
+        var weighted = LogisticRegressionConfiguration()
+        weighted.classWeighting = .custom(negative: 1, positive: 4)
+        let heavy = try LogisticRegression.fit(features: x, labels: y, configuration: weighted)
+        let mean = { (m: LogisticRegressionModel) in try m.probabilities(x).reduce(0, +) / Double(x.rows) }
+        #expect(try mean(heavy) > mean(model) + 0.05)
+        let optimum = gradientDescentOptimum(x, y, l2: 1, weights: (1, 4))
+        #expect(abs(heavy.weights[0] - optimum[0]) < 2e-3)
+    }
+
+    @Test("bad inputs are typed errors")
+    func invalid() throws {
+        let (x, y) = logisticData(rows: 20)
+        #expect(throws: ModelsError.self) { try LogisticRegression.fit(features: x, labels: Array(y.dropLast())) }
+        #expect(throws: ModelsError.self) { try LogisticRegression.fit(features: x, labels: y.map { $0 * 2 }) }
+        var c = LogisticRegressionConfiguration()
+        c.l2 = -1
+        #expect(throws: ModelsError.self) { try LogisticRegression.fit(features: x, labels: y, configuration: c) }
+        let model = try LogisticRegression.fit(features: x, labels: y)
+        #expect(throws: ModelsError.self) { try model.predict([1, 2]) }
+    }
+}
