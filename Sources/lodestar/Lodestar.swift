@@ -7,6 +7,9 @@ struct Lodestar: AsyncParsableCommand {
         abstract: "Learning features for a multi-tenant e-learning platform: embeddings, dropout risk, recommendations.",
         subcommands: [
             Doctor.self,
+            Generate.self,
+            Validate.self,
+            BenchIngest.self,
         ]
     )
 }
