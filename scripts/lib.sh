@@ -77,7 +77,7 @@ start_gcs() {
     : "${LODESTAR_SERVICE_DIR:=$(mktemp -d /tmp/lodestar-services.XXXXXX)}"
     port="$(free_port)"
     mkdir -p "$LODESTAR_SERVICE_DIR/gcs"
-    "$venv/bin/gcp-storage-emulator" start --host 127.0.0.1 --port "$port" -d "$LODESTAR_SERVICE_DIR/gcs" \
+    "$venv/bin/gcp-storage-emulator" -d "$LODESTAR_SERVICE_DIR/gcs" start --host 127.0.0.1 --port "$port" \
         > "$LODESTAR_SERVICE_DIR/gcs.log" 2>&1 &
     LODESTAR_PIDS+=($!)
     wait_port "$port" gcp-storage-emulator $! || { tail -20 "$LODESTAR_SERVICE_DIR/gcs.log" >&2; return 1; }
