@@ -32,6 +32,8 @@ let package = Package(
             dependencies: ["LearningEvents", "CZlib", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // Sample-data generator and export writers (`lodestar generate`), kept out of the readers.
+        .target(name: "SampleData", dependencies: ["LearningEvents", "EventSources", "CZlib"], swiftSettings: swiftSettings),
         .target(name: "Models", dependencies: ["LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .target(
             name: "MongoStore",
@@ -50,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "lodestar",
             dependencies: [
-                "LinearAlgebra", "LearningEvents", "EventSources", "Models", "MongoStore", "Pipeline",
+                "LinearAlgebra", "LearningEvents", "EventSources", "Models", "MongoStore", "Pipeline", "SampleData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -9,6 +9,9 @@ struct Lodestar: AsyncParsableCommand {
             Doctor.self,
             BenchMongo.self,
             BenchLinalg.self,
+            Generate.self,
+            Validate.self,
+            BenchIngest.self,
         ]
     )
 }
