@@ -25,6 +25,10 @@ public struct FeatureRow: Sendable, Equatable {
     /// An enrolment still open at the cutoff: enrolled or active, not completed, not unenrolled.
     public var isOpen: Bool { !completed && !unenrolled }
 
+    /// Open and active within `inactivityDays`: the enrolments a risk score is for (one inactive longer has
+    /// already dropped out by the label's definition).
+    public func isLive(inactivityDays: Int) -> Bool { isOpen && daysSinceLastActivity < Double(inactivityDays) }
+
     /// Names of `vector` entries, in order (these name the `factors` of a risk score).
     public static let featureNames = [
         "days_since_last_activity", "active_days_7", "active_days_14", "active_days_28", "completion_ratio",
@@ -86,13 +90,14 @@ extension TenantAggregator {
         }
     }
 
-    /// Dropout labels at the score cutoff for the enrolments open at the training cutoff: dropped when
-    /// unenrolled by the score cutoff, or inactive for `inactivityDays` or more then without completing.
-    /// Returns (training feature row, dropped) pairs.
+    /// Dropout labels at the score cutoff for the enrolments still live at the training cutoff (open, and
+    /// active within `inactivityDays`: one already inactive that long has dropped out, nothing to predict):
+    /// dropped when unenrolled by the score cutoff, or inactive for `inactivityDays` or more then without
+    /// completing. Returns (training feature row, dropped) pairs.
     public func trainingSet(inactivityDays: Int, lessonCount: (Int) -> Int? = { _ in nil }) -> [(row: FeatureRow, dropped: Bool)] {
         let limit = Int64(inactivityDays) * Cutoffs.microsPerDay
         return enrolments.compactMap { e in
-            guard let row = featureRow(e, at: .train, lessonCount: lessonCount), row.isOpen else { return nil }
+            guard let row = featureRow(e, at: .train, lessonCount: lessonCount), row.isLive(inactivityDays: inactivityDays) else { return nil }
             let completed = e.completedAt <= cutoffs.score
             let unenrolled = e.unenrolledAt <= cutoffs.score
             let last = e.totals.1.hasActivity ? e.totals.1.lastActivity : (row.enrolledAt ?? cutoffs.train)

@@ -49,13 +49,15 @@ public struct RefreshOptions: Sendable {
     public var horizonDays = 14
     /// An open enrolment with no activity for this many days is a dropout.
     public var inactivityDays = 21
-    /// iALS hyperparameters (32 factors, 15 iterations by default).
+    /// iALS hyperparameters: 16 factors, 15 iterations, λ 10, α 1 by default. Confidences are summed event
+    /// weights (a completed course adds up to ~50), so λ is large next to implicit's 0.01 on raw counts; tuned on
+    /// generated data by held-out nDCG@10.
     public var als: ALSConfiguration = {
         var c = ALSConfiguration()
-        c.factors = 32
+        c.factors = 16
         c.iterations = 15
-        c.regularization = 0.05
-        c.alpha = 2
+        c.regularization = 10
+        c.alpha = 1
         return c
     }()
     public var logistic = LogisticRegressionConfiguration()

@@ -7,6 +7,8 @@ struct Lodestar: AsyncParsableCommand {
         abstract: "Learning features for a multi-tenant e-learning platform: embeddings, dropout risk, recommendations.",
         subcommands: [
             Doctor.self,
+            RunCommand.self,
+            ModelsCommand.self,
             BenchMongo.self,
             BenchLinalg.self,
             Generate.self,

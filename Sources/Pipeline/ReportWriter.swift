@@ -1,0 +1,59 @@
+import Foundation
+
+/// One self-contained HTML file per run with the summary table and SVG charts per tenant.
+enum ReportWriter {
+    static func write(summary: RunSummary, tenants: [TenantReport], to directory: URL) throws -> URL {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent("lodestar-\(summary.runID).html")
+        try html(summary: summary, tenants: tenants).write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    static func html(summary: RunSummary, tenants: [TenantReport]) -> String {
+        let e = SVGChart.escape
+        func f(_ v: Double?, _ digits: Int = 3) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "—" }
+        var rows = ""
+        for t in summary.tenants {
+            let phases = t.phaseSeconds.map { "\($0.phase) \(f($0.seconds, 1)) s" }.joined(separator: ", ")
+            rows += "<tr><td>\(e(t.tenant))</td><td>\(t.events)</td><td>\(t.learners)</td><td>\(t.courses)</td><td>\(e(t.recommenderKind ?? "—"))</td>"
+                + "<td>\(f(t.ndcg10))</td><td>\(f(t.popularityNDCG10))</td><td>\(f(t.precision10))</td><td>\(f(t.popularityPrecision10))</td>"
+                + "<td>\(f(t.riskAUC))</td><td>\(t.scoredEnrolments)</td><td>\(e(phases))</td></tr>\n"
+        }
+        var sections = ""
+        for t in tenants {
+            var charts = ""
+            if !t.roc.isEmpty { charts += SVGChart.roc(t.roc, auc: t.auc) }
+            if !t.calibration.isEmpty { charts += SVGChart.calibration(t.calibration) }
+            if !t.bandsByCourse.isEmpty {
+                charts += SVGChart.bars("Risk bands per course (open enrolments)", rows: t.bandsByCourse.map { ($0.0, [$0.1, $0.2, $0.3]) },
+                                        colours: ["#2da44e", "#d4a72c", "#d1242f"], legend: ["low", "medium", "high"])
+            }
+            if !t.popularity.isEmpty {
+                charts += SVGChart.bars("Most popular courses (learners)", rows: t.popularity.map { ($0.0, [$0.1]) },
+                                        colours: ["#1f6feb"], legend: ["learners"])
+            }
+            let notes = summary.tenants.first { $0.tenant == t.tenant }?.notes ?? []
+            sections += "<section><h2>Tenant \(e(t.tenant))</h2>"
+                + (notes.isEmpty ? "" : "<ul>" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>")
+                + "<div class=\"charts\">\(charts)</div></section>\n"
+        }
+        let cutoff = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(summary.cutoff) / 1_000_000))
+        return """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Lodestar run \(e(summary.runID))</title>
+        <style>
+        body{font-family:system-ui,sans-serif;margin:24px;color:#1f2328}table{border-collapse:collapse;font-size:13px}
+        td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}
+        .charts{display:flex;flex-wrap:wrap;gap:16px}svg{border:1px solid #eee}
+        </style></head><body>
+        <h1>Lodestar \(e(summary.job)) — run \(e(summary.runID))</h1>
+        <p>Cutoff \(e(cutoff)). Rows read \(summary.rowsRead), valid \(summary.rowsValid), quarantined \(summary.quarantined)\
+        \(summary.failedFiles.isEmpty ? "" : ", failed files: " + e(summary.failedFiles.joined(separator: "; "))). Read in \(f(summary.readSeconds, 1)) s.</p>
+        <table><tr><th>tenant</th><th>events</th><th>learners</th><th>courses</th><th>recommender</th><th>nDCG@10</th><th>popularity nDCG@10</th>
+        <th>precision@10</th><th>popularity precision@10</th><th>risk AUC</th><th>scored enrolments</th><th>time per phase</th></tr>
+        \(rows)</table>
+        \(sections)
+        </body></html>
+        """
+    }
+}

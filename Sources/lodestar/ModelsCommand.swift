@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import MongoStore
+import Pipeline
+
+/// `lodestar models list|activate|rollback`: the model registry of one tenant.
+struct ModelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models", abstract: "List, activate or roll back model versions of a tenant.",
+        subcommands: [List.self, Activate.self, Rollback.self])
+
+    struct Common: ParsableArguments {
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "Folder of model artifacts.") var modelsDir = "models"
+        @OptionGroup var connection: ConnectionOptions
+
+        func registry() throws -> (ModelRegistry, TenantID) {
+            let config = Configuration(overrides: connection)
+            let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-models")
+            let t = try TenantID(validating: tenant)
+            return (ModelRegistry(db: client.database(config.database), modelsDirectory: URL(fileURLWithPath: modelsDir)), t)
+        }
+    }
+
+    static func kind(_ s: String) throws -> ModelRegistry.Kind {
+        guard let k = ModelRegistry.Kind(rawValue: s) else {
+            throw ValidationError("unknown kind '\(s)': use \(ModelRegistry.Kind.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        return k
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Versions of a tenant, newest first.")
+        @OptionGroup var common: Common
+        @Option(help: "recommender | risk (default: both)") var kind: String?
+
+        func run() async throws {
+            let (registry, tenant) = try common.registry()
+            let versions = try await registry.list(tenant: tenant, kind: try kind.map(ModelsCommand.kind))
+            let iso = ISO8601DateFormatter()
+            print("kind         version                     status   trained_at            metrics")
+            for v in versions {
+                let metrics = v.metrics.sorted { $0.key < $1.key }.prefix(4).map { "\($0.key)=\(String(format: "%.3f", $0.value))" }.joined(separator: " ")
+                print("\(v.kind.padding(toLength: 12, withPad: " ", startingAt: 0)) \(v.version.padding(toLength: 27, withPad: " ", startingAt: 0)) "
+                    + "\(v.status.padding(toLength: 8, withPad: " ", startingAt: 0)) \(iso.string(from: v.trained_at))  \(metrics)")
+            }
+        }
+    }
+
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a version active (the previous one is retired).")
+        @OptionGroup var common: Common
+        @Option(help: "recommender | risk") var kind: String
+        @Option(help: "Version to activate.") var version: String
+
+        func run() async throws {
+            let (registry, tenant) = try common.registry()
+            try await registry.activate(tenant: tenant, kind: try ModelsCommand.kind(kind), version: version)
+            print("\(tenant) \(kind): \(version) is active")
+        }
+    }
+
+    struct Rollback: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Re-activate the newest retired version older than the active one.")
+        @OptionGroup var common: Common
+        @Option(help: "recommender | risk") var kind: String
+
+        func run() async throws {
+            let (registry, tenant) = try common.registry()
+            let v = try await registry.rollback(tenant: tenant, kind: try ModelsCommand.kind(kind))
+            print("\(tenant) \(kind): rolled back to \(v)")
+        }
+    }
+}
