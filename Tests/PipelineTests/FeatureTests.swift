@@ -62,13 +62,16 @@ struct FeatureTests {
         agg.add(event(21, "quits", "c1", .unenrolled, daysBefore: 5))
         // finishes: completes after the training cutoff, then goes quiet: not a dropout.
         agg.add(event(30, "finishes", "c1", .enrolled, daysBefore: 40))
-        agg.add(event(31, "finishes", "c1", .courseCompleted, daysBefore: 12))
+        agg.add(event(31, "finishes", "c1", .lessonStarted, daysBefore: 20))
+        agg.add(event(32, "finishes", "c1", .courseCompleted, daysBefore: 12))
+        // ghost: went quiet 40 days before the training cutoff: already dropped, nothing to predict.
+        agg.add(event(50, "ghost", "c1", .enrolled, daysBefore: 60))
         // late: enrols after the training cutoff: not in the training set.
         agg.add(event(40, "late", "c1", .enrolled, daysBefore: 3))
 
         let set = agg.trainingSet(inactivityDays: 21)
         let byLearner = Dictionary(uniqueKeysWithValues: set.map { (agg.learners[$0.row.learner], $0) })
-        #expect(Set(byLearner.keys) == ["stays", "quits", "finishes"], "fades was already inactive 11 days of 10: not live")
+        #expect(Set(byLearner.keys) == ["stays", "fades", "quits", "finishes"])
         #expect(byLearner["stays"]?.dropped == false)
         #expect(byLearner["fades"]?.dropped == true)
         #expect(byLearner["quits"]?.dropped == true)
