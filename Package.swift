@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "MongoStore", "LearningEvents", "EventSources", "Models", "LodestarTestSupport"],
+            dependencies: ["Pipeline", "MongoStore", "LearningEvents", "EventSources", "Models", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
