@@ -9,6 +9,7 @@ struct Lodestar: AsyncParsableCommand {
             Doctor.self,
             RunCommand.self,
             ModelsCommand.self,
+            ShowCommand.self,
             BenchMongo.self,
             BenchLinalg.self,
             Generate.self,
