@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "LearningEventsTests", dependencies: ["LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EventSourcesTests",
-            dependencies: ["EventSources", "LearningEvents", "LodestarTestSupport"],
+            dependencies: ["EventSources", "LearningEvents", "SampleData", "LodestarTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra"], swiftSettings: swiftSettings),

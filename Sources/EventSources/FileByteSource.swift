@@ -21,17 +21,12 @@ public final class FileByteSource: ByteSource {
     deinit { close(fd) }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
-        readSync(into: buffer)
-    }
-
-    /// The synchronous read behind ``read(into:)``; -1 never escapes (errors throw in the async form).
-    func readSync(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
             let n = Glibc.read(fd, base, buffer.count)
             if n >= 0 { return n }
             if errno == EINTR { continue }
-            return 0
+            throw SourceFileError(file: name, offset: nil, message: "read failed: \(String(cString: strerror(errno)))")
         }
     }
 }

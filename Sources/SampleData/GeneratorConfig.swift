@@ -21,7 +21,7 @@ public struct GeneratorConfig: Sendable {
 /// score `s` (1 before any quiz), the learner withdraws with probability
 /// `sigmoid(intercept + perGapDay·gap + perLowScore·max(0, 0.6 − s) + perLesson·k)`.
 public struct HazardParameters: Sendable {
-    public var intercept = -5.4
+    public var intercept = -4.9
     public var perGapDay = 0.55
     public var perLowScore = 6.0
     public var perLesson = 0.0
