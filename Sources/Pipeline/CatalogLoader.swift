@@ -1,7 +1,12 @@
-/// Reads the `courses` export into a `Catalog` (the course reader lands with the events branch).
+import EventSources
+import LearningEvents
+
+/// Reads the `courses` export into a `Catalog`; bad catalog rows are refused with their reasons.
 enum CatalogLoader {
     static func load(_ locations: [String]) async throws -> Catalog {
-        guard locations.isEmpty else { throw PipelineError.invalidOption("--catalog is not readable in this build yet") }
-        return Catalog()
+        guard !locations.isEmpty else { return Catalog() }
+        let result = try await CourseSource(locations).read()
+        if let failure = result.failures.first { throw failure }
+        return Catalog(result.courses)
     }
 }
