@@ -8,6 +8,7 @@ struct Lodestar: AsyncParsableCommand {
         subcommands: [
             Doctor.self,
             BenchLinalg.self,
+            BenchModels.self,
         ]
     )
 }
