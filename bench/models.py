@@ -281,6 +281,8 @@ def main():
         f"LogisticRegression(lbfgs), {peer_lr['iterations']} iterations; lodestar Newton, {ours_lr['iterations']} "
         "iterations, standardisation inside the fit time",
     ]
+    notes.append("load average (1/5/15 min) at the end: %.2f %.2f %.2f — the 2 cores are shared with other work, "
+                 "so absolute figures vary between runs" % os.getloadavg())
     common.report("models", rows, notes)
 
 
