@@ -50,6 +50,8 @@ def main():
         f"numpy {np.__version__}: {peer_desc}",
         "OPENBLAS env: " + (", ".join(f"{k}={v}" for k, v in os.environ.items() if k.startswith("OPENBLAS")) or "none"),
     ]
+    notes.append("load average (1/5/15 min) at the end: %.2f %.2f %.2f — the 2 cores are shared with other work, "
+                 "so absolute figures vary between runs" % os.getloadavg())
     common.report("linalg", rows, notes)
 
 

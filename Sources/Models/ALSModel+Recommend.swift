@@ -9,11 +9,14 @@ extension ALSModel {
     /// - `exclusions`: extra course indices to exclude, one list per entry of `learners` (or empty).
     /// - `candidates`: when given, only these courses may be recommended (the catalog visible to the learners'
     ///   organisation).
+    /// `blockSize` learners × `courseChunk` courses form one score tile (one sgemm, kept in cache); the running top-K of
+    /// each learner carries across chunks.
     /// Learners without history (an all-zero embedding, e.g. no interactions at training time) get the most popular
     /// allowed courses instead, with their learner counts as scores.
     public func recommend(
         learners indices: [Int], k: Int, excluding seen: SparseMatrix? = nil, exclusions: [[Int]] = [],
-        candidates: Set<Int>? = nil, threads: Int? = nil, blockSize: Int = 256, cancellation: CancellationFlag? = nil
+        candidates: Set<Int>? = nil, threads: Int? = nil, blockSize: Int = 256, courseChunk: Int = 2048,
+        cancellation: CancellationFlag? = nil
     ) throws -> [[Recommendation]] {
         let m = courseFactors.rows, f = factors
         guard k >= 0 else { throw ModelsError.invalidConfiguration("k must be ≥ 0") }
@@ -40,15 +43,26 @@ extension ALSModel {
         let blocks = (n + blockSize - 1) / blockSize
         let threadCount = max(1, threads ?? configuration.threads)
         let results = Slots<[Recommendation]>(n, initial: [])
-        let scratch = (0..<threadCount).map { _ in TopKScratch(rows: blockSize, factors: f, courses: m, k: k) }
+        // Courses in chunks so a block's score tile (blockSize × chunk) stays in cache; each chunk is one sgemm.
+        let chunk = max(256, min(m, courseChunk))
+        var chunks: [(range: Range<Int>, factors: Matrix<Float>)] = []
+        for c0 in stride(from: 0, to: m, by: chunk) {
+            let c1 = min(m, c0 + chunk)
+            chunks.append((c0..<c1, try Matrix(rows: c1 - c0, columns: f,
+                                                elements: Array(courseFactors.elements[(c0 * f)..<(c1 * f)]))))
+        }
+        let courseChunks = chunks
+        let scratch = (0..<threadCount).map { _ in
+            TopKScratch(rows: blockSize, factors: f, courses: chunk, k: k)
+        }
         try parallelFor(blocks: blocks, threads: threadCount, cancellation: cancellation) { b, t in
-            let lo = b * blockSize, hi = min(n, lo + blockSize)
+            let lo = b * blockSize, hi = min(n, lo + blockSize), rows = hi - lo
             let s = scratch[t]
-            s.resize(rows: hi - lo)
-            var empty = [Bool](repeating: false, count: hi - lo)
+            s.resize(rows: rows)
+            var empty = [Bool](repeating: false, count: rows)
             s.users.elements.withUnsafeMutableBufferPointer { ub in
                 learnerFactors.elements.withUnsafeBufferPointer { lf in
-                    for j in 0..<(hi - lo) {
+                    for j in 0..<rows {
                         let src = lf.baseAddress! + indices[lo + j] * f
                         (ub.baseAddress! + j * f).update(from: src, count: f)
                         var zero = true
@@ -57,31 +71,43 @@ extension ALSModel {
                             break
                         }
                         empty[j] = zero
+                        s.selectors[j].reset()
                     }
                 }
             }
-            try BLAS.gemm(s.users, courseFactors, transposeB: true, into: &s.scores)
-            s.scores.elements.withUnsafeMutableBufferPointer { sb in
-                for j in 0..<(hi - lo) {
+            for (range, factors) in courseChunks {
+                if s.scores.columns != range.count { s.scores = Matrix(rows: rows, columns: range.count) }
+                try BLAS.gemm(s.users, factors, transposeB: true, into: &s.scores)
+                let width = range.count, c0 = range.lowerBound
+                s.scores.elements.withUnsafeMutableBufferPointer { sb in
+                    for j in 0..<rows where !empty[j] {
+                        let u = indices[lo + j]
+                        let row = sb.baseAddress! + j * width
+                        if let allowed {
+                            for c in range where !allowed[c] { row[c - c0] = -.infinity }
+                        }
+                        if let seen {
+                            for e in seen.rowStart[u]..<seen.rowStart[u + 1] {
+                                let c = Int(seen.columnIndices[e])
+                                if range.contains(c) { row[c - c0] = -.infinity }
+                            }
+                        }
+                        if !exclusions.isEmpty {
+                            for c in exclusions[lo + j] where range.contains(c) { row[c - c0] = -.infinity }
+                        }
+                        s.selectors[j].offer(row: row, count: width, offset: c0)
+                    }
+                }
+            }
+            for j in 0..<rows {
+                if empty[j] {
                     let u = indices[lo + j]
-                    let row = sb.baseAddress! + j * m
-                    if let allowed {
-                        for c in 0..<m where !allowed[c] { row[c] = -.infinity }
-                    }
-                    if let seen {
-                        for e in seen.rowStart[u]..<seen.rowStart[u + 1] { row[Int(seen.columnIndices[e])] = -.infinity }
-                    }
-                    if !exclusions.isEmpty {
-                        for c in exclusions[lo + j] { row[c] = -.infinity }
-                    }
-                    if empty[j] {
-                        results.set(lo + j, Self.popular(order: popular, popularity: coursePopularity, k: k,
-                                                         masked: UnsafePointer(row)))
-                        continue
-                    }
-                    s.selector.reset()
-                    s.selector.offer(row: row, count: m)
-                    results.set(lo + j, s.selector.result)
+                    var excluded = Set(exclusions.isEmpty ? [] : exclusions[lo + j])
+                    if let seen { for e in seen.rowStart[u]..<seen.rowStart[u + 1] { excluded.insert(Int(seen.columnIndices[e])) } }
+                    results.set(lo + j, Self.popular(order: popular, popularity: coursePopularity, k: k,
+                                                     excluded: excluded, allowed: allowed))
+                } else {
+                    results.set(lo + j, s.selectors[j].result)
                 }
             }
         }
@@ -134,9 +160,11 @@ extension ALSModel {
         coursePopularity.indices.sorted { (coursePopularity[$0], $1) > (coursePopularity[$1], $0) }
     }
 
-    static func popular(order: [Int], popularity: [Int], k: Int, masked row: UnsafePointer<Float>) -> [Recommendation] {
+    static func popular(order: [Int], popularity: [Int], k: Int, excluded: Set<Int>, allowed: [Bool]?)
+        -> [Recommendation]
+    {
         var out: [Recommendation] = []
-        for c in order where out.count < k && row[c] != -.infinity {
+        for c in order where out.count < k && !excluded.contains(c) && allowed?[c] != false {
             out.append(Recommendation(course: c, score: Float(popularity[c])))
         }
         return out
@@ -147,22 +175,24 @@ extension ALSModel {
 ///
 /// @unchecked Sendable: each instance is used by exactly one thread of a `parallelFor` call, never concurrently.
 final class TopKScratch: @unchecked Sendable {
-    let factors: Int, courses: Int
+    let factors: Int, courses: Int, k: Int
     var users: Matrix<Float>
     var scores: Matrix<Float>
-    var selector: TopKSelector
+    var selectors: [TopKSelector]
 
     init(rows: Int, factors: Int, courses: Int, k: Int) {
         self.factors = factors
         self.courses = courses
+        self.k = k
         users = Matrix(rows: rows, columns: factors)
         scores = Matrix(rows: rows, columns: courses)
-        selector = TopKSelector(k: k)
+        selectors = Array(repeating: TopKSelector(k: k), count: rows)
     }
 
     func resize(rows: Int) {
         guard users.rows != rows else { return }
         users = Matrix(rows: rows, columns: factors)
-        scores = Matrix(rows: rows, columns: courses)
+        scores = Matrix(rows: rows, columns: scores.columns)
+        selectors = Array(repeating: TopKSelector(k: k), count: rows)
     }
 }

@@ -64,6 +64,14 @@ public enum LogisticRegression {
             } catch LinearAlgebraError.notPositiveDefinite {
                 throw ModelsError.trainingFailed("Hessian is not positive definite; increase l2")
             }
+            // Newton decrement gᵀH⁻¹g / 2: the predicted decrease. Once it is negligible the step is taken without
+            // another pass over the data and the fit stops.
+            let decrement = zip(g, step).reduce(0) { $0 + $1.0 * $1.1 } / 2
+            if decrement <= 1e-10 * max(1, abs(objective)) {
+                theta = zip(theta, step).map { $0 - $1 }
+                history.append(objective - decrement)
+                break
+            }
             // Newton step with halving when the objective does not decrease.
             var scale = 1.0
             var accepted = false
@@ -119,8 +127,10 @@ public enum LogisticRegression {
                     let y = Double(labels[offset + i])
                     let w = y == 1 ? wPos : wNeg
                     let zi = Double(logits[i])
-                    let pr = LogisticMath.sigmoid(zi)
-                    loss += w * LogisticMath.loss(zi, y)
+                    // One exponential serves both the probability and the loss.
+                    let e = mathExp(-abs(zi))
+                    let pr = zi >= 0 ? 1 / (1 + e) : e / (1 + e)
+                    loss += w * (max(zi, 0) + mathLog1p(e) - y * zi)
                     gcoef[i] = Float(w * (pr - y))
                     let root = Float((w * pr * (1 - pr)).squareRoot())
                     let row = sb.baseAddress! + i * p

@@ -37,11 +37,30 @@ struct TopKSelector {
     }
 
     /// Offers every element of a score row, skipping masked ones.
-    mutating func offer(row: UnsafePointer<Float>, count: Int) {
+    mutating func offer(row: UnsafePointer<Float>, count: Int, offset: Int = 0) {
         var t = threshold
-        for i in 0..<count where row[i] > t {
-            offer(i, row[i])
-            t = threshold
+        var i = 0
+        // Skip 8 scores at a time while none beats the threshold (the common case once k are held): a branch-free
+        // maximum, then one comparison.
+        while i + 8 <= count {
+            let p = row + i
+            let m0 = p[0] > p[1] ? p[0] : p[1], m1 = p[2] > p[3] ? p[2] : p[3]
+            let m2 = p[4] > p[5] ? p[4] : p[5], m3 = p[6] > p[7] ? p[6] : p[7]
+            let n0 = m0 > m1 ? m0 : m1, n1 = m2 > m3 ? m2 : m3
+            if (n0 > n1 ? n0 : n1) > t {
+                for q in i..<(i + 8) where row[q] > t {
+                    offer(q + offset, row[q])
+                    t = threshold
+                }
+            }
+            i += 8
+        }
+        while i < count {
+            if row[i] > t {
+                offer(i + offset, row[i])
+                t = threshold
+            }
+            i += 1
         }
     }
 

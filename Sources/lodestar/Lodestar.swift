@@ -15,6 +15,7 @@ struct Lodestar: AsyncParsableCommand {
             Generate.self,
             Validate.self,
             BenchIngest.self,
+            BenchModels.self,
         ]
     )
 }
