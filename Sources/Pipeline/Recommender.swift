@@ -40,6 +40,8 @@ struct Recommender {
 
         let kind = usePopularity ? "popularity" : "ials"
         summary.recommenderKind = kind
+        summary.interactions = data.byLearner.nonZeroCount
+        summary.factors = usePopularity ? 0 : config.factors
         if usePopularity {
             summary.notes.append("\(n) learners (< \(opts.minLearnersForModel)): popularity recommendations, no embeddings")
         }
@@ -66,18 +68,23 @@ struct Recommender {
         try await job.publish(tenant: tenant, kind: .recommender, version: doc) {
             let scope = job.db.tenant(tenant)
             if let model {
-                let le = (0..<n).map { EmbeddingDocument(learner_id: agg.learners[$0], course_id: nil, vector: Array(model.learnerFactors.row($0)), model_version: version) }
+                // Written in chunks so a large tenant's documents never sit in memory all at once.
+                let learnersOut = scope.collection(StoreLayout.learnerEmbeddings, as: EmbeddingDocument.self)
+                for lo in stride(from: 0, to: n, by: RefreshJob.chunk) {
+                    let docs = (lo..<min(n, lo + RefreshJob.chunk)).map {
+                        EmbeddingDocument(learner_id: agg.learners[$0], course_id: nil, vector: Array(model.learnerFactors.row($0)), model_version: version)
+                    }
+                    try await job.write(docs, to: learnersOut, key: ["model_version", "learner_id"])
+                }
                 let ce = (0..<m).map { EmbeddingDocument(learner_id: nil, course_id: agg.courses[$0], vector: Array(model.courseFactors.row($0)), model_version: version) }
-                _ = try await scope.collection(StoreLayout.learnerEmbeddings, as: EmbeddingDocument.self)
-                    .bulkUpsert(le, key: ["model_version", "learner_id"], batchSize: opts.writeBatchSize)
-                _ = try await scope.collection(StoreLayout.courseEmbeddings, as: EmbeddingDocument.self)
-                    .bulkUpsert(ce, key: ["model_version", "course_id"], batchSize: opts.writeBatchSize)
+                try await job.write(ce, to: scope.collection(StoreLayout.courseEmbeddings, as: EmbeddingDocument.self), key: ["model_version", "course_id"])
             }
             guard writeRecommendations else { return }
-            let recs = try recommendations(model: model, data: data, popularOrder: popularOrder, popularity: popularity,
-                                           version: version, kind: kind, computedAt: computedAt)
-            _ = try await scope.collection(StoreLayout.recommendations, as: RecommendationDocument.self)
-                .bulkUpsert(recs, key: ["model_version", "learner_id"], batchSize: opts.writeBatchSize)
+            let out = scope.collection(StoreLayout.recommendations, as: RecommendationDocument.self)
+            try await recommendations(model: model, data: data, popularOrder: popularOrder, popularity: popularity,
+                                      version: version, kind: kind, computedAt: computedAt) { chunk in
+                try await job.write(chunk, to: out, key: ["model_version", "learner_id"])
+            }
         }
     }
 
@@ -113,40 +120,45 @@ struct Recommender {
         metrics["evaluated_learners"] = Double(testLearners.count)
     }
 
-    /// Top-K per learner within the courses their organisation may see, with a reason for each item.
+    /// Top-K per learner within the courses their organisation may see, with a reason for each item, handed to
+    /// `sink` in chunks of learners.
     func recommendations(model: ALSModel?, data: Interactions, popularOrder: [Int], popularity: [Int], version: String,
-                         kind: String, computedAt: Date) throws -> [RecommendationDocument] {
+                         kind: String, computedAt: Date, sink: ([RecommendationDocument]) async throws -> Void) async throws {
         let opts = job.options
         let n = agg.learners.count, m = agg.courses.count
         // Learners grouped by organisation: each group shares one candidate set.
         var groups: [String?: [Int]] = [:]
         for l in 0..<n { groups[agg.learnerOrgs[l], default: []].append(l) }
-        var out: [RecommendationDocument] = []
-        out.reserveCapacity(n)
-        for (org, members) in groups.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
+        for (org, group) in groups.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
             let allowed: Set<Int>? = catalog.isEmpty ? nil
                 : Set((0..<m).filter { catalog.isRecommendable(tenant: agg.tenant, course: agg.courses[$0], org: org) })
-            let lists: [[Recommendation]]
-            if let model {
-                lists = try model.recommend(learners: members, k: opts.topK, excluding: data.byLearner, candidates: allowed)
-            } else {
-                lists = members.map { l in
-                    let seen = Set(data.byLearner.entries(inRow: l).map(\.column))
-                    return Array(popularOrder.lazy.filter { !seen.contains($0) && (allowed?.contains($0) ?? true) }
-                        .prefix(opts.topK).map { Recommendation(course: $0, score: Float(popularity[$0])) })
+            for lo in stride(from: 0, to: group.count, by: RefreshJob.chunk) {
+                try Task.checkCancellation()
+                let members = Array(group[lo..<min(group.count, lo + RefreshJob.chunk)])
+                var out: [RecommendationDocument] = []
+                out.reserveCapacity(members.count)
+                let lists: [[Recommendation]]
+                if let model {
+                    lists = try model.recommend(learners: members, k: opts.topK, excluding: data.byLearner, candidates: allowed)
+                } else {
+                    lists = members.map { l in
+                        let seen = Set(data.byLearner.entries(inRow: l).map(\.column))
+                        return Array(popularOrder.lazy.filter { !seen.contains($0) && (allowed?.contains($0) ?? true) }
+                            .prefix(opts.topK).map { Recommendation(course: $0, score: Float(popularity[$0])) })
+                    }
                 }
-            }
-            for (l, list) in zip(members, lists) {
-                let history = data.byLearner.entries(inRow: l).map { HistoryItem(course: $0.column, weight: $0.weight) }
-                let items = try list.map { r -> RecommendationDocument.Item in
-                    RecommendationDocument.Item(course_id: agg.courses[r.course], score: Double(r.score),
-                                                reason: try reason(model: model, history: history, course: r.course, org: org))
+                for (l, list) in zip(members, lists) {
+                    let history = data.byLearner.entries(inRow: l).map { HistoryItem(course: $0.column, weight: $0.weight) }
+                    let items = try list.map { r -> RecommendationDocument.Item in
+                        RecommendationDocument.Item(course_id: agg.courses[r.course], score: Double(r.score),
+                                                    reason: try reason(model: model, history: history, course: r.course, org: org))
+                    }
+                    out.append(RecommendationDocument(learner_id: agg.learners[l], items: items, model_version: version,
+                                                      model_kind: kind, computed_at: computedAt))
                 }
-                out.append(RecommendationDocument(learner_id: agg.learners[l], items: items, model_version: version,
-                                                  model_kind: kind, computed_at: computedAt))
+                try await sink(out)
             }
         }
-        return out
     }
 
     /// "because you took X" from the history item contributing most to the score (Hu et al. §5), or popularity.

@@ -29,7 +29,7 @@ public struct RefreshJob: Sendable {
     var registry: ModelRegistry { ModelRegistry(db: db, modelsDirectory: options.modelsDirectory) }
 
     public func run() async throws -> RunSummary {
-        try await StoreLayout.ensureIndexes(db)
+        if !options.dryRun { try await StoreLayout.ensureIndexes(db) }
         let runID = ModelRegistry.newVersionName()
         let source = EventSource(options.source)
         let catalog = try await CatalogLoader.load(options.catalog)
@@ -70,12 +70,12 @@ public struct RefreshJob: Sendable {
                                                   raw: "", reason: "\(f)", field: nil, run_id: runID, recorded_at: Date()))
             }
             if pending.count >= options.writeBatchSize {
-                try await quarantine.insertMany(pending)
+                if !options.dryRun { try await quarantine.insertMany(pending) }
                 pending.removeAll(keepingCapacity: true)
             }
             if summary.rowsRead % 250_000 == 0 { progress.count("read", summary.rowsRead) }
         }
-        try await quarantine.insertMany(pending)
+        if !options.dryRun { try await quarantine.insertMany(pending) }
         summary.readSeconds = seconds(clock.now - readStart)
         progress.done("read", detail: "\(summary.rowsRead) rows, \(summary.rowsValid) valid, \(summary.quarantined) quarantined, \(aggregators.count) tenants")
 
@@ -165,13 +165,26 @@ public struct RefreshJob: Sendable {
                 unenrolled: r.unenrolled)
         }
         let coll = db.tenant(tenant).collection(StoreLayout.features, as: FeatureDocument.self)
-        _ = try await coll.bulkUpsert(docs, key: ["learner_id", "course_id"], batchSize: options.writeBatchSize)
+        try await write(docs, to: coll, key: ["learner_id", "course_id"])
+    }
+
+    /// Rows per chunk of result documents built and written at once.
+    static let chunk = 16_384
+
+    /// Upserts `docs` by `key` (nothing in a dry run).
+    func write<D: Codable & Sendable>(_ docs: [D], to coll: TenantCollection<D>, key: [String]) async throws {
+        guard !options.dryRun, !docs.isEmpty else { return }
+        _ = try await coll.bulkUpsert(docs, key: key, batchSize: options.writeBatchSize)
     }
 
     /// Stages a version, runs `write` (which writes every result document under the version's name), then
     /// activates it and prunes old versions. A failure before activation leaves the previous version serving.
     func publish(tenant: TenantID, kind: ModelRegistry.Kind, version: ModelVersionDocument,
                  write: () async throws -> Void) async throws {
+        if options.dryRun {
+            try await write()
+            return
+        }
         try await registry.stage(tenant: tenant, version)
         try await write()
         if options.failBeforeActivation { throw PublishInterrupted(tenant: tenant.rawValue, version: version.version) }

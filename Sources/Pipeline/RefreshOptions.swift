@@ -75,6 +75,9 @@ public struct RefreshOptions: Sendable {
     public var reportDirectory: URL?
     public var writeBatchSize = 1000
     public var seed: UInt64 = 42
+    /// Compute, evaluate and report, but write nothing to MongoDB (model artifacts and the report are still
+    /// written): for trying hyperparameters, and for the benchmark's compute-only figures.
+    public var dryRun = false
     /// Test hook: stop with an error after the result documents are written and before activation.
     public var failBeforeActivation = false
 

@@ -84,8 +84,8 @@ struct RiskScorer {
             .prefix(12).map { (agg.courses[$0.key], $0.value.0, $0.value.1, $0.value.2) }
 
         try await job.publish(tenant: tenant, kind: .risk, version: doc) {
-            _ = try await job.db.tenant(tenant).collection(StoreLayout.risk, as: RiskDocument.self)
-                .bulkUpsert(docs, key: ["model_version", "learner_id", "course_id"], batchSize: opts.writeBatchSize)
+            try await job.write(docs, to: job.db.tenant(tenant).collection(StoreLayout.risk, as: RiskDocument.self),
+                                key: ["model_version", "learner_id", "course_id"])
         }
     }
 

@@ -5,6 +5,10 @@ public struct TenantSummary: Sendable, Codable {
     public var learners = 0
     public var courses = 0
     public var enrolments = 0
+    /// Non-zero (learner, course) entries of the interaction matrix.
+    public var interactions = 0
+    /// Embedding size of the recommender (0 for popularity).
+    public var factors = 0
     /// `ials` or `popularity`.
     public var recommenderKind: String?
     public var recommenderVersion: String?

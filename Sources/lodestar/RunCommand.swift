@@ -59,6 +59,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Skip the held-out evaluation (one training instead of two).")
     var noEvaluate = false
 
+    @Flag(help: "Compute, evaluate and report, but write nothing to MongoDB.")
+    var dryRun = false
+
     @Option(help: "Write a JSON summary of the run to this file.")
     var summaryJSON: String?
 
@@ -88,6 +91,7 @@ struct RunCommand: AsyncParsableCommand {
         if let alpha { options.als.alpha = alpha }
         options.logistic.threads = max(1, threads)
         options.evaluate = !noEvaluate
+        options.dryRun = dryRun
         options.reportDirectory = URL(fileURLWithPath: reportDir)
 
         let logger = Logger(label: "lodestar.run")
