@@ -144,7 +144,8 @@ public struct RefreshJob: Sendable {
         }
         if phases.contains(.scoreRisk) {
             try await timed("risk") {
-                try await RiskScorer(job: self, agg: agg, tenant: tenant, lessonCount: lessonCount)
+                try await RiskScorer(job: self, agg: agg, tenant: tenant, lessonCount: lessonCount,
+                                     title: { catalog.title(tenant: agg.tenant, id: agg.courses[$0]) })
                     .run(summary: &ts, report: &report)
             }
         }

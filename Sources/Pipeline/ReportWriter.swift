@@ -25,7 +25,7 @@ enum ReportWriter {
             if !t.roc.isEmpty { charts += SVGChart.roc(t.roc, auc: t.auc) }
             if !t.calibration.isEmpty { charts += SVGChart.calibration(t.calibration) }
             if !t.bandsByCourse.isEmpty {
-                charts += SVGChart.bars("Risk bands per course (open enrolments)", rows: t.bandsByCourse.map { ($0.0, [$0.1, $0.2, $0.3]) },
+                charts += SVGChart.bars("Risk bands per course (live enrolments)", rows: t.bandsByCourse.map { ($0.0, [$0.1, $0.2, $0.3]) },
                                         colours: ["#2da44e", "#d4a72c", "#d1242f"], legend: ["low", "medium", "high"])
             }
             if !t.popularity.isEmpty {

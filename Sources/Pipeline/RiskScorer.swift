@@ -11,6 +11,8 @@ struct RiskScorer {
     let agg: TenantAggregator
     let tenant: TenantID
     let lessonCount: (Int) -> Int?
+    /// A course's title for the report (the id when the catalog lacks it).
+    let title: (Int) -> String
 
     func run(summary: inout TenantSummary, report: inout TenantReport) async throws {
         let opts = job.options
@@ -81,7 +83,7 @@ struct RiskScorer {
         }
         summary.scoredEnrolments = docs.count
         report.bandsByCourse = bands.sorted { ($0.value.0 + $0.value.1 + $0.value.2, $1.key) > ($1.value.0 + $1.value.1 + $1.value.2, $0.key) }
-            .prefix(12).map { (agg.courses[$0.key], $0.value.0, $0.value.1, $0.value.2) }
+            .prefix(12).map { (title($0.key), $0.value.0, $0.value.1, $0.value.2) }
 
         try await job.publish(tenant: tenant, kind: .risk, version: doc) {
             try await job.write(docs, to: job.db.tenant(tenant).collection(StoreLayout.risk, as: RiskDocument.self),
