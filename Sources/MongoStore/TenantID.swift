@@ -1,3 +1,5 @@
+import LearningEvents
+
 /// A validated tenant identifier: 1–128 characters of `A–Z a–z 0–9 . _ : @ -`, not starting with `.`.
 ///
 /// The only way into a tenant's data: `MongoDatabase.tenant(_:)` takes one of these.
@@ -33,16 +35,6 @@ public struct TenantID: Sendable, Hashable, Codable, CustomStringConvertible, Ex
 
     public var description: String { rawValue }
 
-    static func isValid(_ s: String) -> Bool {
-        let u = s.utf8
-        guard (1...128).contains(u.count), u.first != UInt8(ascii: ".") else { return false }
-        return u.allSatisfy { c in
-            switch c {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"),
-                UInt8(ascii: "@"), UInt8(ascii: "-"): true
-            default: false
-            }
-        }
-    }
+    /// The architecture's identifier rule (`LearningEvents.Identifier`), shared with every other id.
+    static func isValid(_ s: String) -> Bool { Identifier.isValid(s) }
 }

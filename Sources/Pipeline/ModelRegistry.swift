@@ -1,4 +1,5 @@
 public import Foundation
+import LearningEvents
 public import MongoStore
 
 /// Model versions per tenant and kind: `model_versions` in MongoDB plus artifact folders under
@@ -32,24 +33,11 @@ public struct ModelRegistry: Sendable {
     public static func newVersionName(now: Date = Date()) -> String {
         let s = Int64(now.timeIntervalSince1970)
         let days = s / 86_400
-        let (y, m, d) = civil(fromDays: days)
+        let (y, m, d) = Timestamp.civilFromDays(days)
         let rem = s % 86_400
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        func two(_ v: some BinaryInteger) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
         return "\(y)\(two(m))\(two(d))T\(two(rem / 3600))\(two(rem / 60 % 60))\(two(rem % 60))Z-\(suffix)"
-    }
-
-    /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
     /// The artifact folder of a version (created on demand by the writer).
