@@ -212,6 +212,19 @@ import Testing
         }
     }
 
+    @Test func truncatedGzipKeepsEarlierRows() async throws {
+        let folder = try await Fixtures.shared.folder()
+        let dir = try tempDir("gz")
+        let b = try readBytes(folder + "/events.json.gz")
+        try write(Array(b[..<(b.count / 2)]), to: dir + "/events.json.gz")
+        let r = try await readAll([dir + "/events.json.gz"])
+        try #require(r.failures.count == 1)
+        #expect(r.failures[0].message.contains("truncated"), "\(r.failures[0])")
+        #expect(r.events.count > 100 && r.events.count < 500)
+        // The half line at the cut is quarantined, not returned as an event.
+        #expect(r.quarantined.count <= 1)
+    }
+
     @Test func extensionMustMatchMagic() async throws {
         let folder = try await Fixtures.shared.folder()
         let dir = try tempDir("magic")
