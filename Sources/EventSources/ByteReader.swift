@@ -68,6 +68,10 @@ final class ByteReader {
                 capacity = newCap
             }
             let room = capacity - 8 - end
+            guard room > 0 else {
+                throw SourceFileError(
+                    file: source.name, offset: offset, message: "a record is longer than the \(limit)-byte limit")
+            }
             let n = try await source.read(into: UnsafeMutableRawBufferPointer(start: base + end, count: room))
             if n == 0 {
                 atEOF = true

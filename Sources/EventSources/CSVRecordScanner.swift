@@ -16,10 +16,11 @@ struct CSVRecordScanner {
         case malformed(consumed: Int, message: String)
     }
 
-    /// Field starts, lengths, and whether each was quoted, for the last record scanned.
-    var starts: [UnsafePointer<UInt8>?] = []
-    var lengths: [Int] = []
-    var quoted: [Bool] = []
+    /// Field starts, lengths, and whether each was quoted, for the last record scanned (`fieldCount` of them).
+    private(set) var starts: UnsafeMutablePointer<UnsafePointer<UInt8>?>
+    private(set) var lengths: UnsafeMutablePointer<Int>
+    private(set) var quoted: UnsafeMutablePointer<Bool>
+    private var fieldCapacity = 64
     var fieldCount = 0
     var scratch: UnsafeMutablePointer<UInt8>
     var scratchCapacity: Int
@@ -27,20 +28,65 @@ struct CSVRecordScanner {
     init() {
         scratchCapacity = 1 << 16
         scratch = .allocate(capacity: scratchCapacity)
+        starts = .allocate(capacity: fieldCapacity)
+        lengths = .allocate(capacity: fieldCapacity)
+        quoted = .allocate(capacity: fieldCapacity)
     }
 
-    func free() { scratch.deallocate() }
+    func free() {
+        scratch.deallocate()
+        starts.deallocate()
+        lengths.deallocate()
+        quoted.deallocate()
+    }
 
+    @inline(__always)
     private mutating func setField(_ k: Int, _ s: UnsafePointer<UInt8>?, _ l: Int, _ q: Bool) {
-        if k == starts.count {
-            starts.append(s)
-            lengths.append(l)
-            quoted.append(q)
-        } else {
-            starts[k] = s
-            lengths[k] = l
-            quoted[k] = q
+        if k == fieldCapacity { growFields() }
+        starts[k] = s
+        lengths[k] = l
+        quoted[k] = q
+    }
+
+    private mutating func growFields() {
+        let n = fieldCapacity * 2
+        let s = UnsafeMutablePointer<UnsafePointer<UInt8>?>.allocate(capacity: n)
+        s.update(from: starts, count: fieldCapacity)
+        starts.deallocate()
+        starts = s
+        let l = UnsafeMutablePointer<Int>.allocate(capacity: n)
+        l.update(from: lengths, count: fieldCapacity)
+        lengths.deallocate()
+        lengths = l
+        let q = UnsafeMutablePointer<Bool>.allocate(capacity: n)
+        q.update(from: quoted, count: fieldCapacity)
+        quoted.deallocate()
+        quoted = q
+        fieldCapacity = n
+    }
+
+    /// Index of the first `,`, LF or CR at or after `i` (or `n`), eight bytes at a time.
+    @inline(__always)
+    static func fieldEnd(_ p: UnsafePointer<UInt8>, _ from: Int, _ n: Int) -> Int {
+        var i = from
+        let raw = UnsafeRawPointer(p)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let a = w ^ (ones &* 0x2C)
+            let b = w ^ (ones &* 0x0A)
+            let c = w ^ (ones &* 0x0D)
+            let hit = ((a &- ones) & ~a | (b &- ones) & ~b | (c &- ones) & ~c) & highs
+            if hit != 0 { break }
+            i += 8
         }
+        while i < n {
+            let c = p[i]
+            if c == UInt8(ascii: ",") || c == 0x0a || c == 0x0d { return i }
+            i += 1
+        }
+        return n
     }
 
     /// Scans one record at `p` (`avail` bytes; `atEOF` when no more will come).
@@ -122,11 +168,7 @@ struct CSVRecordScanner {
             }
             // Unquoted field.
             let start = i
-            while i < avail {
-                let c = p[i]
-                if c == UInt8(ascii: ",") || c == 0x0a || c == 0x0d { break }
-                i += 1
-            }
+            i = Self.fieldEnd(p, i, avail)
             if i == avail {
                 guard atEOF else { return .incomplete }
                 setField(k, p + start, i - start, false)

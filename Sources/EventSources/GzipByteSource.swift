@@ -10,6 +10,8 @@ public final class GzipByteSource: ByteSource {
     private var inputEOF = false
     private var finished = false
     private var compressedOffset: Int64 = 0
+    /// An error found after some bytes were produced: those are returned first, the error on the next call.
+    private var pendingError: SourceFileError?
 
     /// A gzip decoder over `inner`.
     public init(_ inner: any ByteSource) throws {
@@ -32,6 +34,18 @@ public final class GzipByteSource: ByteSource {
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
+        if let e = pendingError { throw e }
+        do {
+            return try await inflateInto(buffer)
+        } catch let e as SourceFileError {
+            let produced = buffer.count - Int(stream.pointee.avail_out)
+            guard produced > 0 else { throw e }
+            pendingError = e
+            return produced
+        }
+    }
+
+    private func inflateInto(_ buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         guard !finished, let out = buffer.baseAddress, buffer.count > 0 else { return 0 }
         stream.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
         stream.pointee.avail_out = uInt(min(buffer.count, Int(UInt32.max)))

@@ -143,6 +143,18 @@ struct JSONScanner {
     mutating func scanString() throws(Failure) -> (ptr: UnsafePointer<UInt8>?, len: Int) {
         i += 1
         let start = i
+        // Eight bytes at a time while none is a quote, a backslash or a control character.
+        let raw = UnsafeRawPointer(p)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let q = w ^ (ones &* 0x22)
+            let b = w ^ (ones &* 0x5C)
+            let hit = ((q &- ones) & ~q | (b &- ones) & ~b | (w &- ones &* 0x20) & ~w) & highs
+            if hit != 0 { break }
+            i += 8
+        }
         while i < n {
             let c = p[i]
             if c == UInt8(ascii: "\"") {

@@ -27,16 +27,14 @@ public enum Identifier {
         return true
     }
 
-    /// Whether the byte `b` may appear in an identifier.
+    /// Whether the byte `b` may appear in an identifier (a bit test: readers call this for every id byte).
     @inlinable @inline(__always)
     public static func isAllowed(_ b: UInt8) -> Bool {
-        switch b {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"),
-            UInt8(ascii: "@"), UInt8(ascii: "-"):
-            return true
-        default:
-            return false
-        }
+        // Bits of `- . 0-9 :` (45–58) and of `@ A-Z _ a-z` (64–90, 95, 97–122).
+        let low: UInt64 = 0x07FF_6000_0000_0000
+        let high: UInt64 = 0x07FF_FFFE_87FF_FFFF
+        if b < 64 { return (low >> UInt64(b)) & 1 == 1 }
+        if b < 128 { return (high >> UInt64(b - 64)) & 1 == 1 }
+        return false
     }
 }

@@ -29,30 +29,30 @@ struct BenchIngest: AsyncParsableCommand {
                 if batch.failure != nil { failed += 1 }
             }
         } else {
-        // Files are independent: decode up to `parallel` of them at once.
-        try await withThrowingTaskGroup(of: (Int, Int, Int).self) { group in
-            var next = 0
-            func add() {
-                let f = files[next]
-                next += 1
-                group.addTask {
-                    var v = 0, b = 0, x = 0
-                    for try await batch in EventSource([f]).batches() {
-                        v += batch.count
-                        b += batch.quarantined.count
-                        if batch.failure != nil { x += 1 }
+            // Files are independent: decode up to `parallel` of them at once.
+            try await withThrowingTaskGroup(of: (Int, Int, Int).self) { group in
+                var next = 0
+                func add() {
+                    let f = files[next]
+                    next += 1
+                    group.addTask {
+                        var v = 0, b = 0, x = 0
+                        for try await batch in EventSource([f]).batches() {
+                            v += batch.count
+                            b += batch.quarantined.count
+                            if batch.failure != nil { x += 1 }
+                        }
+                        return (v, b, x)
                     }
-                    return (v, b, x)
+                }
+                while next < min(parallel, files.count) { add() }
+                while let (v, b, x) = try await group.next() {
+                    valid += v
+                    bad += b
+                    failed += x
+                    if next < files.count { add() }
                 }
             }
-            while next < min(parallel, files.count) { add() }
-            while let (v, b, x) = try await group.next() {
-                valid += v
-                bad += b
-                failed += x
-                if next < files.count { add() }
-            }
-        }
         }
         clock_gettime(CLOCK_MONOTONIC, &ts)
         let secs = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9 - t0

@@ -103,6 +103,22 @@ import Testing
         #expect(reasons.contains { $0.contains("unterminated quoted field") })
     }
 
+    @Test func avroRowsBreakingRulesAreQuarantinedAsJSON() async throws {
+        let folder = try await Fixtures.shared.folder()
+        let r = try await readAll([folder + "/bad-rows.avro"])
+        #expect(r.events.count == 2)
+        #expect(r.failures.isEmpty)
+        let got = r.quarantined.map { "\($0.position) \($0.field ?? "-")" }
+        #expect(got == [
+            "block 0 record 1 score", "block 0 record 2 tenant_id", "block 0 record 3 event_type",
+            "block 0 record 4 occurred_at", "block 0 record 5 duration_seconds", "block 0 record 6 event_id",
+            "block 0 record 7 score",
+        ])
+        #expect(r.quarantined[0].raw.contains(#""score":2.0"#), "\(r.quarantined[0].raw)")
+        #expect(r.quarantined[0].raw.contains(#""occurred_at":"2026-01-01 00:00:00 UTC""#))
+        #expect(r.quarantined[3].reason == "occurred_at: required field is missing")
+    }
+
     // MARK: Avro corruption (on a fastavro-written file)
 
     /// The fixture file's bytes and the offset of its first block (after the 16-byte sync of the header).
@@ -194,6 +210,19 @@ import Testing
             try #require(r.failures.count == 1)
             #expect(r.failures[0].message.contains("block 0"), "\(r.failures[0])")
         }
+    }
+
+    @Test func truncatedGzipKeepsEarlierRows() async throws {
+        let folder = try await Fixtures.shared.folder()
+        let dir = try tempDir("gz")
+        let b = try readBytes(folder + "/events.json.gz")
+        try write(Array(b[..<(b.count / 2)]), to: dir + "/events.json.gz")
+        let r = try await readAll([dir + "/events.json.gz"])
+        try #require(r.failures.count == 1)
+        #expect(r.failures[0].message.contains("truncated"), "\(r.failures[0])")
+        #expect(r.events.count > 100 && r.events.count < 500)
+        // The half line at the cut is quarantined, not returned as an event.
+        #expect(r.quarantined.count <= 1)
     }
 
     @Test func extensionMustMatchMagic() async throws {

@@ -68,11 +68,40 @@ import Testing
         }
     }
 
-    @Test func dropoutRateAndSignalAtScale() throws {
+    @Test func dropoutRateAndSignalAtScale() async throws {
         let dir = try tempDir("gen-scale")
         let g = Generator(config: GeneratorConfig(tenants: 5, learners: 3000, seed: 9))
         let s = try g.run(directory: dir, format: .csv, codec: .null, gzip: false, rowsPerFile: 1_000_000)
         let rate = Double(s.dropped) / Double(s.enrolments)
         #expect(rate > 0.2 && rate < 0.4, "withdrawn share \(rate)")
+
+        // The planted signal is visible in the events: before a withdrawal, lessons come further apart and quiz
+        // scores are lower than in enrolments that complete.
+        let r = try await readAll([dir + "/events-*"])
+        struct Trace { var starts: [Int64] = []; var scores: [Double] = []; var completed = false }
+        var traces: [String: Trace] = [:]
+        for e in r.events {
+            let key = "\(e.tenantID)/\(e.learnerID)/\(e.courseID)"
+            switch e.type {
+            case .lessonStarted: traces[key, default: Trace()].starts.append(e.occurredAt)
+            case .quizSubmitted: traces[key, default: Trace()].scores.append(e.score ?? 0)
+            case .courseCompleted: traces[key, default: Trace()].completed = true
+            default: break
+            }
+        }
+        func meanGapDays(_ t: Trace) -> Double? {
+            let s = t.starts.sorted()
+            guard s.count >= 2 else { return nil }
+            return Double(s.last! - s.first!) / Double(s.count - 1) / 86_400e6
+        }
+        func mean(_ xs: [Double]) -> Double { xs.reduce(0, +) / Double(max(xs.count, 1)) }
+        let dropped = traces.values.filter { !$0.completed }
+        let completed = traces.values.filter { $0.completed }
+        let gapDropped = mean(dropped.compactMap(meanGapDays))
+        let gapCompleted = mean(completed.compactMap(meanGapDays))
+        #expect(gapDropped > gapCompleted * 1.2, "mean gap: dropped \(gapDropped) d, completed \(gapCompleted) d")
+        let scoreDropped = mean(dropped.flatMap(\.scores))
+        let scoreCompleted = mean(completed.flatMap(\.scores))
+        #expect(scoreDropped < scoreCompleted, "quiz: dropped \(scoreDropped), completed \(scoreCompleted)")
     }
 }

@@ -170,4 +170,19 @@ with gzip.open(os.path.join(out, "events.csv.gz"), "wt", newline="") as f:
     w = csv.writer(f, lineterminator="\n")
     w.writerow(cols)
     w.writerows(csv_rows())
+# Rows that break the rules, between good ones, for the Avro quarantine path.
+bad_schema = {"type": "record", "name": "Root", "fields": [
+    {"name": "event_id", "type": "string"}, {"name": "tenant_id", "type": "string"},
+    {"name": "learner_id", "type": "string"}, {"name": "course_id", "type": "string"},
+    {"name": "event_type", "type": "string"},
+    {"name": "occurred_at", "type": ["null", {"type": "long", "logicalType": "timestamp-micros"}]},
+    {"name": "score", "type": ["null", "double"]},
+    {"name": "duration_seconds", "type": ["null", "long"]}]}
+ok = {"event_id": "e", "tenant_id": "t", "learner_id": "l", "course_id": "c", "event_type": "quiz_submitted",
+      "occurred_at": to_dt(1_767_225_600_000_000), "score": 0.5, "duration_seconds": 10}
+bad = [dict(ok), dict(ok, score=2.0), dict(ok, tenant_id="../x"), dict(ok, event_type="clicked"),
+       dict(ok, occurred_at=None), dict(ok, duration_seconds=-3), dict(ok, event_id=""), dict(ok, score=float("nan")),
+       dict(ok)]
+with open(os.path.join(out, "bad-rows.avro"), "wb") as f:
+    fastavro.writer(f, fastavro.parse_schema(bad_schema), bad, codec="deflate")
 print("ok")
