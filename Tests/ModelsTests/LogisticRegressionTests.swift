@@ -64,7 +64,7 @@ struct LogisticRegressionTests {
 
     @Test("contributions add up to the log-odds; bands and class weights behave")
     func contributionsAndWeights() throws {
-        let (x, y) = logisticData(rows: 600)
+        let (x, y) = logisticData(rows: 300)
         let model = try LogisticRegression.fit(features: x, labels: y, featureNames: ["a", "b", "c", "d"])
         let row = (0..<4).map { Double(x[3, $0]) }
         let prediction = try model.predict(row)
