@@ -104,9 +104,12 @@ struct TopKTests {
                 .sorted { ($0.1, $1.0) > ($1.1, $0.0) }.prefix(5).map(\.0)
             #expect(recs[u].map(\.course) == Array(brute), "learner \(u)")
         }
+        let chunked = try model.recommend(learners: learners, k: 5, excluding: data.byLearner, threads: 3, blockSize: 4,
+                                          courseChunk: 7)
+        #expect(chunked == recs)
         let allowed: Set<Int> = [1, 3, 5, 7, 9, 11]
         let limited = try model.recommend(learners: [0, 1], k: 4, excluding: data.byLearner, exclusions: [[1], [3]],
-                                          candidates: allowed)
+                                          candidates: allowed, courseChunk: 6)
         #expect(limited[0].allSatisfy { allowed.contains($0.course) && $0.course != 1 })
         #expect(limited[1].allSatisfy { allowed.contains($0.course) && $0.course != 3 })
         let seen0 = Set(data.byLearner.entries(inRow: 0).map(\.column))
