@@ -17,11 +17,17 @@ struct ALSTests {
         #expect(maxAbsDiff(model.courseFactors.elements, reference.courses.flatMap { $0 }) < 2e-3)
     }
 
-    @Test("CG with enough steps reaches the Cholesky solution; default CG is close in loss")
-    func cgMatchesCholesky() throws {
+    @Test("CG with enough steps reaches the Cholesky solution; default CG is close in loss",
+          arguments: [(Float(1), Float(0)), (0.5, 0.5)])
+    func cgMatchesCholesky(unobservedWeight: Float, exponent: Float) throws {
         let (data, _) = try plantedInteractions(learners: 30, courses: 15)
-        let exact = try ALSModel.fit(data, configuration: smallConfig(.cholesky, factors: 4, iterations: 3))
-        let cg = try ALSModel.fit(data, configuration: smallConfig(.conjugateGradient(steps: 12), factors: 4, iterations: 3))
+        var exactConfig = smallConfig(.cholesky, factors: 4, iterations: 3)
+        exactConfig.unobservedWeight = unobservedWeight
+        exactConfig.regularizationExponent = exponent
+        var cgConfig = exactConfig
+        cgConfig.solver = .conjugateGradient(steps: 12)
+        let exact = try ALSModel.fit(data, configuration: exactConfig)
+        let cg = try ALSModel.fit(data, configuration: cgConfig)
         #expect(maxAbsDiff(cg.learnerFactors.elements, exact.learnerFactors.elements.map(Double.init)) < 2e-3)
         #expect(maxAbsDiff(cg.courseFactors.elements, exact.courseFactors.elements.map(Double.init)) < 2e-3)
         let cg3 = try ALSModel.fit(data, configuration: smallConfig(.conjugateGradient(steps: 3), factors: 4, iterations: 8))
