@@ -46,6 +46,11 @@ struct ALSHalfStep: Sendable {
                 "ALS half-step: target \(target.shapeDescription), fixed \(fixed.shapeDescription), "
                     + "matrix \(matrix.rows)×\(matrix.columns), factors \(f)")
         }
+        if fixed.rows == 0 {
+            // Nothing to fit against: every row is empty and solves to zero.
+            target = Matrix(rows: target.rows, columns: f)
+            return
+        }
         var gram = try BLAS.gram(fixed)
         if configuration.unobservedWeight != 1 {
             for i in gram.elements.indices { gram.elements[i] *= configuration.unobservedWeight }
