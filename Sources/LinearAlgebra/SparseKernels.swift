@@ -6,6 +6,7 @@ public enum SparseKernels {
     /// Coefficients of ``accumulateRank1(rows:rowStart:indices:values:factors:input:output:active:coefficients:)``:
     /// an entry of weight `v` adds `(a · v + (b · v + c) · (y · x)) · y`.
     public struct Rank1Coefficients: Sendable, Equatable {
+        /// Weight of the constant term (`a · v`), of the weighted dot term (`b · v`) and the dot term's offset (`c`).
         public var a: Float, b: Float, c: Float
         /// Coefficients `(a, b, c)`.
         public init(a: Float, b: Float, c: Float) {

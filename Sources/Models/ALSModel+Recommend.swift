@@ -44,7 +44,7 @@ extension ALSModel {
         let threadCount = max(1, threads ?? configuration.threads)
         let results = Slots<[Recommendation]>(n, initial: [])
         // Courses in chunks so a block's score tile (blockSize × chunk) stays in cache; each chunk is one sgemm.
-        let chunk = max(256, min(m, courseChunk))
+        let chunk = max(1, min(m, courseChunk))
         var chunks: [(range: Range<Int>, factors: Matrix<Float>)] = []
         for c0 in stride(from: 0, to: m, by: chunk) {
             let c1 = min(m, c0 + chunk)
@@ -76,10 +76,17 @@ extension ALSModel {
                 }
             }
             for (range, factors) in courseChunks {
-                if s.scores.columns != range.count { s.scores = Matrix(rows: rows, columns: range.count) }
-                try BLAS.gemm(s.users, factors, transposeB: true, into: &s.scores)
                 let width = range.count, c0 = range.lowerBound
-                s.scores.elements.withUnsafeMutableBufferPointer { sb in
+                let tile = width == s.scores.columns ? 0 : 1  // the last, narrower chunk has its own buffer
+                if tile == 1 && (s.lastScores.columns != width || s.lastScores.rows != rows) {
+                    s.lastScores = Matrix(rows: rows, columns: width)
+                }
+                if tile == 0 {
+                    try BLAS.gemm(s.users, factors, transposeB: true, into: &s.scores)
+                } else {
+                    try BLAS.gemm(s.users, factors, transposeB: true, into: &s.lastScores)
+                }
+                func scan(_ sb: UnsafeMutableBufferPointer<Float>) {
                     for j in 0..<rows where !empty[j] {
                         let u = indices[lo + j]
                         let row = sb.baseAddress! + j * width
@@ -97,6 +104,11 @@ extension ALSModel {
                         }
                         s.selectors[j].offer(row: row, count: width, offset: c0)
                     }
+                }
+                if tile == 0 {
+                    s.scores.elements.withUnsafeMutableBufferPointer { scan($0) }
+                } else {
+                    s.lastScores.elements.withUnsafeMutableBufferPointer { scan($0) }
                 }
             }
             for j in 0..<rows {
@@ -168,31 +180,5 @@ extension ALSModel {
             out.append(Recommendation(course: c, score: Float(popularity[c])))
         }
         return out
-    }
-}
-
-/// Per-thread buffers of blocked top-K.
-///
-/// @unchecked Sendable: each instance is used by exactly one thread of a `parallelFor` call, never concurrently.
-final class TopKScratch: @unchecked Sendable {
-    let factors: Int, courses: Int, k: Int
-    var users: Matrix<Float>
-    var scores: Matrix<Float>
-    var selectors: [TopKSelector]
-
-    init(rows: Int, factors: Int, courses: Int, k: Int) {
-        self.factors = factors
-        self.courses = courses
-        self.k = k
-        users = Matrix(rows: rows, columns: factors)
-        scores = Matrix(rows: rows, columns: courses)
-        selectors = Array(repeating: TopKSelector(k: k), count: rows)
-    }
-
-    func resize(rows: Int) {
-        guard users.rows != rows else { return }
-        users = Matrix(rows: rows, columns: factors)
-        scores = Matrix(rows: rows, columns: scores.columns)
-        selectors = Array(repeating: TopKSelector(k: k), count: rows)
     }
 }

@@ -1,27 +1,5 @@
 public import LinearAlgebra
 
-/// One feature's share of a prediction's log-odds.
-public struct FeatureContribution: Sendable, Equatable, Codable {
-    /// Feature name.
-    public let feature: String
-    /// The raw feature value.
-    public let value: Double
-    /// `w_j · (x_j − mean_j) / std_j`: the feature's push on the log-odds relative to an average learner.
-    public let contribution: Double
-}
-
-/// A risk prediction with its reasons.
-public struct RiskPrediction: Sendable, Equatable {
-    /// Probability of the positive class (dropout).
-    public let probability: Double
-    /// Band from the model's thresholds.
-    public let band: RiskBand
-    /// Log-odds of an average learner (the intercept over standardised features).
-    public let baseline: Double
-    /// Per-feature contributions, largest magnitude first; `baseline + Σ contribution` is the log-odds.
-    public let contributions: [FeatureContribution]
-}
-
 /// A fitted logistic-regression model. Standardisation (means, standard deviations) is part of the model, so it takes
 /// raw features.
 public struct LogisticRegressionModel: Sendable, Equatable {
@@ -115,25 +93,3 @@ public struct LogisticRegressionModel: Sendable, Equatable {
         }
     }
 }
-
-/// Numerically careful logistic helpers.
-enum LogisticMath {
-    @inline(__always)
-    static func sigmoid(_ z: Double) -> Double {
-        z >= 0 ? 1 / (1 + mathExp(-z)) : { let e = mathExp(z); return e / (1 + e) }()
-    }
-
-    /// `log(1 + e^z) − y·z`, the logistic loss of label `y ∈ {0, 1}` at log-odds `z`, without overflow.
-    @inline(__always)
-    static func loss(_ z: Double, _ y: Double) -> Double {
-        (z > 0 ? z + mathLog1p(mathExp(-z)) : mathLog1p(mathExp(z))) - y * z
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func mathLog1p(_ x: Double) -> Double { Glibc.log1p(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func mathLog1p(_ x: Double) -> Double { Darwin.log1p(x) }
-#endif

@@ -22,7 +22,9 @@ public enum ModelArtifact {
 
     /// Model kinds.
     public enum Kind: UInt32, Sendable {
+        /// An ``ALSModel``.
         case als = 1
+        /// A ``LogisticRegressionModel``.
         case logisticRegression = 2
     }
 

@@ -90,11 +90,3 @@ public struct RankingSummary: Sendable, Equatable, Codable {
     /// Mean nDCG@k.
     public let ndcg: Double
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func mathLog2(_ x: Double) -> Double { Glibc.log2(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func mathLog2(_ x: Double) -> Double { Darwin.log2(x) }
-#endif

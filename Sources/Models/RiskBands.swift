@@ -1,6 +1,11 @@
 /// A dropout-risk band, as stored in `dropout_risk.band`.
 public enum RiskBand: String, Sendable, Codable, CaseIterable {
-    case low, medium, high
+    /// Below the medium threshold.
+    case low
+    /// At or above the medium threshold, below the high one.
+    case medium
+    /// At or above the high threshold.
+    case high
 }
 
 /// Thresholds that turn a probability into a ``RiskBand``: `p ≥ high` is high, `p ≥ medium` is medium, else low.

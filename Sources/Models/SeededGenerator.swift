@@ -23,18 +23,3 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return (-2 * mathLog(u1)).squareRoot() * mathCos(2 * Double.pi * u2)
     }
 }
-
-// Minimal libm access without Foundation (Models stays pure).
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func mathLog(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) func mathCos(_ x: Double) -> Double { Glibc.cos(x) }
-@inline(__always) func mathExp(_ x: Double) -> Double { Glibc.exp(x) }
-@inline(__always) func mathPow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func mathLog(_ x: Double) -> Double { Darwin.log(x) }
-@inline(__always) func mathCos(_ x: Double) -> Double { Darwin.cos(x) }
-@inline(__always) func mathExp(_ x: Double) -> Double { Darwin.exp(x) }
-@inline(__always) func mathPow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
-#endif

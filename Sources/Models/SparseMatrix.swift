@@ -57,7 +57,9 @@ public struct SparseMatrix: Sendable, Equatable {
 
     /// A CSR matrix from `(row, column, weight)` triplets; duplicates are summed.
     public init(rows: Int, columns: Int, triplets: some Collection<(Int, Int, Float)>) throws {
-        guard rows >= 0, columns >= 0 else { throw ModelsError.shapeMismatch("negative dimension") }
+        guard rows >= 0, columns >= 0, columns <= Int(Int32.max) else {
+            throw ModelsError.shapeMismatch("dimensions \(rows)×\(columns) out of range")
+        }
         var counts = [Int](repeating: 0, count: rows + 1)
         for (r, c, _) in triplets {
             guard r >= 0, r < rows, c >= 0, c < columns else {
@@ -137,12 +139,4 @@ public struct SparseMatrix: Sendable, Equatable {
         self.columnIndices = columnIndices
         self.values = values
     }
-}
-
-/// One stored entry of a ``SparseMatrix`` row.
-public struct SparseEntry: Sendable, Equatable {
-    /// Column index.
-    public let column: Int
-    /// Stored weight.
-    public let weight: Float
 }

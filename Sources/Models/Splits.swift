@@ -1,8 +1,12 @@
 /// One (learner, course, weight) interaction, optionally timestamped (seconds since the epoch), for splitting.
 public struct Interaction: Sendable, Equatable {
+    /// Learner index.
     public let learner: Int
+    /// Course index.
     public let course: Int
+    /// Interaction weight `r`.
     public let weight: Float
+    /// When it happened (seconds since the epoch); used by ``Splits/byTime(_:cutoff:)``.
     public let time: Double
 
     /// An interaction.

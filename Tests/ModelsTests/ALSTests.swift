@@ -17,11 +17,17 @@ struct ALSTests {
         #expect(maxAbsDiff(model.courseFactors.elements, reference.courses.flatMap { $0 }) < 2e-3)
     }
 
-    @Test("CG with enough steps reaches the Cholesky solution; default CG is close in loss")
-    func cgMatchesCholesky() throws {
+    @Test("CG with enough steps reaches the Cholesky solution; default CG is close in loss",
+          arguments: [(Float(1), Float(0)), (0.5, 0.5)])
+    func cgMatchesCholesky(unobservedWeight: Float, exponent: Float) throws {
         let (data, _) = try plantedInteractions(learners: 30, courses: 15)
-        let exact = try ALSModel.fit(data, configuration: smallConfig(.cholesky, factors: 4, iterations: 3))
-        let cg = try ALSModel.fit(data, configuration: smallConfig(.conjugateGradient(steps: 12), factors: 4, iterations: 3))
+        var exactConfig = smallConfig(.cholesky, factors: 4, iterations: 3)
+        exactConfig.unobservedWeight = unobservedWeight
+        exactConfig.regularizationExponent = exponent
+        var cgConfig = exactConfig
+        cgConfig.solver = .conjugateGradient(steps: 12)
+        let exact = try ALSModel.fit(data, configuration: exactConfig)
+        let cg = try ALSModel.fit(data, configuration: cgConfig)
         #expect(maxAbsDiff(cg.learnerFactors.elements, exact.learnerFactors.elements.map(Double.init)) < 2e-3)
         #expect(maxAbsDiff(cg.courseFactors.elements, exact.courseFactors.elements.map(Double.init)) < 2e-3)
         let cg3 = try ALSModel.fit(data, configuration: smallConfig(.conjugateGradient(steps: 3), factors: 4, iterations: 8))
@@ -100,13 +106,16 @@ struct TopKTests {
         for u in learners {
             let seen = Set(data.byLearner.entries(inRow: u).map(\.column))
             let brute = (0..<20).filter { !seen.contains($0) }
-                .map { c in (c, try! model.score(learner: u, course: c)) }
+                .map { c in (c, (try? model.score(learner: u, course: c)) ?? -.infinity) }
                 .sorted { ($0.1, $1.0) > ($1.1, $0.0) }.prefix(5).map(\.0)
             #expect(recs[u].map(\.course) == Array(brute), "learner \(u)")
         }
+        let chunked = try model.recommend(learners: learners, k: 5, excluding: data.byLearner, threads: 3, blockSize: 4,
+                                          courseChunk: 7)
+        #expect(chunked == recs)
         let allowed: Set<Int> = [1, 3, 5, 7, 9, 11]
         let limited = try model.recommend(learners: [0, 1], k: 4, excluding: data.byLearner, exclusions: [[1], [3]],
-                                          candidates: allowed)
+                                          candidates: allowed, courseChunk: 6)
         #expect(limited[0].allSatisfy { allowed.contains($0.course) && $0.course != 1 })
         #expect(limited[1].allSatisfy { allowed.contains($0.course) && $0.course != 3 })
         let seen0 = Set(data.byLearner.entries(inRow: 0).map(\.column))

@@ -58,3 +58,20 @@ struct InteractionsTests {
         #expect(sets.map(\.count) == Array(repeating: 2, count: 10))
     }
 }
+
+@Suite("degenerate inputs")
+struct DegenerateInputTests {
+    @Test("empty data trains to empty or zero factors without trapping")
+    func empty() throws {
+        let none = try Interactions(triplets: [], learnerCount: 0, courseCount: 0)
+        let m0 = try ALSModel.fit(none, configuration: smallConfig(.conjugateGradient(steps: 3)))
+        #expect(m0.learnerFactors.rows == 0 && m0.courseFactors.rows == 0)
+        #expect(try m0.recommend(learners: [], k: 3).isEmpty)
+        let noCourses = try Interactions(triplets: [], learnerCount: 3, courseCount: 0)
+        let m1 = try ALSModel.fit(noCourses, configuration: smallConfig(.cholesky))
+        #expect(m1.learnerFactors.elements.allSatisfy { $0 == 0 })
+        #expect(try m1.recommend(learners: [0, 1], k: 3) == [[], []])
+        let round = try ALSModel(artifact: m1.artifact())
+        #expect(round.learnerFactors == m1.learnerFactors)
+    }
+}

@@ -12,19 +12,24 @@ struct LogisticRegressionTests {
         let cols = (0..<d).map { j in (0..<n).map { Double(x[$0, j]) } }
         let means = cols.map { $0.reduce(0, +) / Double(n) }
         let stds = (0..<d).map { j in (cols[j].reduce(0) { $0 + ($1 - means[j]) * ($1 - means[j]) } / Double(n)).squareRoot() }
-        let z = (0..<n).map { i in (0..<d).map { (cols[$0][i] - means[$0]) / stds[$0] } + [1] }
-        var theta = [Double](repeating: 0, count: d + 1)
-        let rate = 1.0 / Double(n)
-        for _ in 0..<6000 {
-            var g = [Double](repeating: 0, count: d + 1)
-            for i in 0..<n {
-                let s = zip(theta, z[i]).reduce(0) { $0 + $1.0 * $1.1 }
-                let w = y[i] == 1 ? weights.1 : weights.0
-                let r = w * (LogisticMath.sigmoid(s) - Double(y[i]))
-                for j in 0...d { g[j] += r * z[i][j] }
+        let p = d + 1
+        var z = [Double](repeating: 1, count: n * p)  // row-major, last column the intercept's 1
+        for i in 0..<n { for j in 0..<d { z[i * p + j] = (cols[j][i] - means[j]) / stds[j] } }
+        let sampleWeight = y.map { $0 == 1 ? weights.1 : weights.0 }
+        var theta = [Double](repeating: 0, count: p)
+        let rate = 4.0 / Double(n)
+        z.withUnsafeBufferPointer { zb in
+            for _ in 0..<6000 {
+                var g = [Double](repeating: 0, count: p)
+                for i in 0..<n {
+                    var s = 0.0
+                    for j in 0..<p { s += theta[j] * zb[i * p + j] }
+                    let r = sampleWeight[i] * (LogisticMath.sigmoid(s) - Double(y[i]))
+                    for j in 0..<p { g[j] += r * zb[i * p + j] }
+                }
+                for j in 0..<d { g[j] += l2 * theta[j] }
+                for j in 0..<p { theta[j] -= rate * g[j] }
             }
-            for j in 0..<d { g[j] += l2 * theta[j] }
-            for j in 0...d { theta[j] -= 4 * rate * g[j] }
         }
         return theta
     }
@@ -64,7 +69,7 @@ struct LogisticRegressionTests {
 
     @Test("contributions add up to the log-odds; bands and class weights behave")
     func contributionsAndWeights() throws {
-        let (x, y) = logisticData(rows: 600)
+        let (x, y) = logisticData(rows: 300)
         let model = try LogisticRegression.fit(features: x, labels: y, featureNames: ["a", "b", "c", "d"])
         let row = (0..<4).map { Double(x[3, $0]) }
         let prediction = try model.predict(row)

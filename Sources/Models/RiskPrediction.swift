@@ -1,0 +1,21 @@
+/// One feature's share of a prediction's log-odds.
+public struct FeatureContribution: Sendable, Equatable, Codable {
+    /// Feature name.
+    public let feature: String
+    /// The raw feature value.
+    public let value: Double
+    /// `w_j · (x_j − mean_j) / std_j`: the feature's push on the log-odds relative to an average learner.
+    public let contribution: Double
+}
+
+/// A risk prediction with its reasons.
+public struct RiskPrediction: Sendable, Equatable {
+    /// Probability of the positive class (dropout).
+    public let probability: Double
+    /// Band from the model's thresholds.
+    public let band: RiskBand
+    /// Log-odds of an average learner (the intercept over standardised features).
+    public let baseline: Double
+    /// Per-feature contributions, largest magnitude first; `baseline + Σ contribution` is the log-odds.
+    public let contributions: [FeatureContribution]
+}
