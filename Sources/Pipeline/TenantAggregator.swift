@@ -40,9 +40,9 @@ public struct TenantAggregator: Sendable {
         eventCount += 1
         firstEventAt = min(firstEventAt, e.occurredAt)
         lastEventAt = max(lastEventAt, e.occurredAt)
-        let l = index(of: e.learnerID, in: &learnerIndex, names: &learners)
+        let l = Self.index(of: e.learnerID, in: &learnerIndex, names: &learners)
         if Int(l) == learnerOrgs.count { learnerOrgs.append(e.orgID) } else if let org = e.orgID { learnerOrgs[Int(l)] = org }
-        let c = index(of: e.courseID, in: &courseIndex, names: &courses)
+        let c = Self.index(of: e.courseID, in: &courseIndex, names: &courses)
         if let lesson = e.lessonID { lessonsSeen[c, default: []].insert(lesson) }
         let key = UInt64(UInt32(bitPattern: l)) << 32 | UInt64(UInt32(bitPattern: c))
         let slot: Int
@@ -56,7 +56,9 @@ public struct TenantAggregator: Sendable {
         enrolments[slot].add(e.type, at: e.occurredAt, duration: e.durationSeconds, score: e.score, cutoffs: cutoffs, weights: weights)
     }
 
-    private func index(of name: String, in map: inout [String: Int32], names: inout [String]) -> Int32 {
+    /// Static on purpose: a non-mutating method of `self` taking `self`'s own dictionaries `inout` would make
+    /// Swift copy `self` for the call, and with it the dictionary (a full copy per new id).
+    private static func index(of name: String, in map: inout [String: Int32], names: inout [String]) -> Int32 {
         if let i = map[name] { return i }
         let i = Int32(names.count)
         map[name] = i
