@@ -8,11 +8,12 @@ struct CutoffTotals: Sendable {
     var views: Int32 = 0
     var quizAttempts: Int32 = 0
     var timeSpent: Int64 = 0
-    var quizSum: Double = 0
+    // Quiz sums in Float: a handful of attempts per enrolment, and these are kept for every enrolment.
+    var quizSum: Float = 0
     // Least-squares trend of quiz scores over time (t in days before the score cutoff, negated).
-    var quizT: Double = 0
-    var quizTT: Double = 0
-    var quizTS: Double = 0
+    var quizT: Float = 0
+    var quizTT: Float = 0
+    var quizTS: Float = 0
     /// Implicit-feedback confidence accumulated from event types (iALS input).
     var confidence: Float = 0
 
@@ -66,11 +67,11 @@ struct EnrolmentAggregate: Sendable {
         case .quizSubmitted:
             if let score {
                 s.quizAttempts += 1
-                s.quizSum += score
-                let x = -Double(day)
+                s.quizSum += Float(score)
+                let x = -Float(day)
                 s.quizT += x
                 s.quizTT += x * x
-                s.quizTS += x * score
+                s.quizTS += x * Float(score)
             }
         default: break
         }

@@ -51,7 +51,12 @@ extension TenantAggregator {
     /// Feature rows of every enrolment with activity by `cutoff`. `lessonCount` gives a course's lesson count
     /// from the catalog (nil: the distinct lessons seen in events are used).
     public func featureRows(at cutoff: Cutoff, lessonCount: (Int) -> Int? = { _ in nil }) -> [FeatureRow] {
-        enrolments.compactMap { featureRow($0, at: cutoff, lessonCount: lessonCount) }
+        featureRows(at: cutoff, enrolments: 0..<enrolments.count, lessonCount: lessonCount)
+    }
+
+    /// The feature rows of a slice of the enrolments (for building and writing them a chunk at a time).
+    public func featureRows(at cutoff: Cutoff, enrolments range: Range<Int>, lessonCount: (Int) -> Int? = { _ in nil }) -> [FeatureRow] {
+        enrolments[range.clamped(to: 0..<enrolments.count)].compactMap { featureRow($0, at: cutoff, lessonCount: lessonCount) }
     }
 
     func featureRow(_ e: EnrolmentAggregate, at cutoff: Cutoff, lessonCount: (Int) -> Int?) -> FeatureRow? {
@@ -63,12 +68,12 @@ extension TenantAggregator {
             let enrolled = min(e.enrolledAt, t.firstActivity)
             let last = t.hasActivity ? t.lastActivity : enrolled
             let lessons = lessonCount(Int(e.course)) ?? lessonsSeen(course: Int(e.course))
-            let mean = t.quizAttempts > 0 ? t.quizSum / Double(t.quizAttempts) : nil
+            let mean = t.quizAttempts > 0 ? Double(t.quizSum) / Double(t.quizAttempts) : nil
             var trend: Double? = nil
             if t.quizAttempts >= 2 {
-                let n = Double(t.quizAttempts)
-                let varT = t.quizTT - t.quizT * t.quizT / n
-                if varT > 1e-9 { trend = (t.quizTS - t.quizT * t.quizSum / n) / varT * 7 }  // score change per week
+                let n = Double(t.quizAttempts), st = Double(t.quizT), ss = Double(t.quizSum)
+                let varT = Double(t.quizTT) - st * st / n
+                if varT > 1e-6 { trend = (Double(t.quizTS) - st * ss / n) / varT * 7 }  // score change per week
             }
             func activeDays(_ window: Int) -> Int {
                 let mask: UInt64 = window >= 64 ? .max : (UInt64(1) << UInt64(window)) - 1

@@ -153,20 +153,22 @@ public struct RefreshJob: Sendable {
     }
 
     func writeFeatures(_ agg: TenantAggregator, tenant: TenantID, lessonCount: (Int) -> Int?) async throws {
-        let rows = agg.featureRows(at: .score, lessonCount: lessonCount)
         let asOf = date(agg.cutoffs.score)
-        let docs = rows.map { r in
-            FeatureDocument(
-                learner_id: agg.learners[r.learner], course_id: agg.courses[r.course], org_id: agg.learnerOrgs[r.learner],
-                as_of: asOf, enrolled_at: r.enrolledAt.map(date), last_activity_at: r.lastActivityAt.map(date),
-                days_since_last_activity: r.daysSinceLastActivity, active_days_7: r.activeDays7, active_days_14: r.activeDays14,
-                active_days_28: r.activeDays28, lessons_completed: r.lessonsCompleted, completion_ratio: r.completionRatio,
-                views: r.views, time_spent_seconds: r.timeSpentSeconds, quiz_attempts: r.quizAttempts,
-                quiz_mean_score: r.quizMeanScore, quiz_score_trend: r.quizScoreTrend, course_completed: r.completed,
-                unenrolled: r.unenrolled)
-        }
         let coll = db.tenant(tenant).collection(StoreLayout.features, as: FeatureDocument.self)
-        try await write(docs, to: coll, key: ["learner_id", "course_id"])
+        for lo in stride(from: 0, to: agg.enrolmentCount, by: RefreshJob.chunk) {
+            let rows = agg.featureRows(at: .score, enrolments: lo..<(lo + RefreshJob.chunk), lessonCount: lessonCount)
+            let docs = rows.map { r in
+                FeatureDocument(
+                    learner_id: agg.learners[r.learner], course_id: agg.courses[r.course], org_id: agg.learnerOrgs[r.learner],
+                    as_of: asOf, enrolled_at: r.enrolledAt.map(date), last_activity_at: r.lastActivityAt.map(date),
+                    days_since_last_activity: r.daysSinceLastActivity, active_days_7: r.activeDays7, active_days_14: r.activeDays14,
+                    active_days_28: r.activeDays28, lessons_completed: r.lessonsCompleted, completion_ratio: r.completionRatio,
+                    views: r.views, time_spent_seconds: r.timeSpentSeconds, quiz_attempts: r.quizAttempts,
+                    quiz_mean_score: r.quizMeanScore, quiz_score_trend: r.quizScoreTrend, course_completed: r.completed,
+                    unenrolled: r.unenrolled)
+            }
+            try await write(docs, to: coll, key: ["learner_id", "course_id"])
+        }
     }
 
     /// Rows per chunk of result documents built and written at once.
