@@ -86,6 +86,52 @@ struct _BSONDecoder: Decoder {
             return v == .null
         }
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try child(key).unbox(type) }
+
+        // Scalars are read straight from the field: no nested decoder, no existential container per field.
+        private func scalar(_ key: Key) throws -> BSON {
+            guard let v = document[key.stringValue] else {
+                throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no field \(key.stringValue.debugDescription)"))
+            }
+            return v
+        }
+        private func mismatch(_ key: Key, _ expected: String, _ v: BSON) -> DecodingError {
+            .typeMismatch(Any.self, .init(codingPath: codingPath + [key], debugDescription: "expected \(expected), found \(v)"))
+        }
+        func decode(_ type: String.Type, forKey key: Key) throws -> String {
+            let v = try scalar(key)
+            guard case .string(let s) = v else { throw mismatch(key, "a string", v) }
+            return s
+        }
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+            let v = try scalar(key)
+            guard case .bool(let b) = v else { throw mismatch(key, "a boolean", v) }
+            return b
+        }
+        func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+            let v = try scalar(key)
+            guard let d = v.doubleValue else { throw mismatch(key, "a number", v) }
+            return d
+        }
+        func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+            let v = try scalar(key)
+            guard let d = v.doubleValue else { throw mismatch(key, "a number", v) }
+            return Float(d)
+        }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+            let v = try scalar(key)
+            guard let i = v.int64Value, let r = Int(exactly: i) else { throw mismatch(key, "an integer that fits Int", v) }
+            return r
+        }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
+            let v = try scalar(key)
+            guard let i = v.int64Value else { throw mismatch(key, "an integer", v) }
+            return i
+        }
+        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
+            let v = try scalar(key)
+            guard let i = v.int64Value, let r = Int32(exactly: i) else { throw mismatch(key, "an integer that fits Int32", v) }
+            return r
+        }
         func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
             guard let v = document[key.stringValue], v != .null else { return nil }
             return try _BSONDecoder(value: v, codingPath: codingPath + [key]).unbox(type)
