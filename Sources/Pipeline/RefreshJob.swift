@@ -51,19 +51,33 @@ public struct RefreshJob: Sendable {
         let quarantine = db.system(.quarantine, as: QuarantineDocument.self)
         var pending: [QuarantineDocument] = []
         progress.phase("read", detail: "streaming events")
-        for try await record in source.records() {
-            summary.rowsRead += 1
-            switch record {
-            case .event(let e, _, _):
-                summary.rowsValid += 1
-                guard options.tenants.includes(e.tenantID) else { continue }
-                aggregators[e.tenantID, default: TenantAggregator(tenant: e.tenantID, cutoffs: cutoffs)].add(e)
-            case .quarantined(let q):
+        var symbols = SymbolTable()
+        // Per tenant symbol: the tenant's name when the run covers it, nil when it does not.
+        var tenantOfSymbol: [UInt32: String?] = [:]
+        var nextProgress = 250_000
+        for try await batch in source.batches() {
+            symbols.absorb(batch)
+            summary.rowsRead += batch.count + batch.quarantined.count
+            summary.rowsValid += batch.count
+            for i in 0..<batch.count {
+                let ts = batch.tenants[i]
+                let tenant: String?
+                if let known = tenantOfSymbol[ts] {
+                    tenant = known
+                } else {
+                    let name = symbols[ts] ?? ""
+                    tenant = options.tenants.includes(name) ? name : nil
+                    tenantOfSymbol[ts] = tenant
+                }
+                guard let tenant else { continue }
+                aggregators[tenant, default: TenantAggregator(tenant: tenant, cutoffs: cutoffs)].add(row: i, of: batch, symbols: symbols)
+            }
+            for q in batch.quarantined {
                 summary.quarantined += 1
                 pending.append(QuarantineDocument(source: q.source, position: "\(q.position)", raw: q.raw, reason: q.reason,
                                                   field: q.field, run_id: runID, recorded_at: Date()))
-            case .fileFailed(let f):
-                summary.rowsRead -= 1
+            }
+            if let f = batch.failure {
                 summary.failedFiles.append("\(f)")
                 logger.error("file failed", metadata: ["error": "\(f)"])
                 pending.append(QuarantineDocument(source: f.file, position: f.offset.map { "offset \($0)" } ?? "file",
@@ -73,7 +87,10 @@ public struct RefreshJob: Sendable {
                 if !options.dryRun { try await quarantine.insertMany(pending) }
                 pending.removeAll(keepingCapacity: true)
             }
-            if summary.rowsRead % 250_000 == 0 { progress.count("read", summary.rowsRead) }
+            if summary.rowsRead >= nextProgress {
+                progress.count("read", summary.rowsRead)
+                nextProgress += 250_000
+            }
         }
         if !options.dryRun { try await quarantine.insertMany(pending) }
         summary.readSeconds = seconds(clock.now - readStart)

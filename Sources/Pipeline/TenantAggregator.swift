@@ -1,3 +1,4 @@
+public import EventSources
 public import LearningEvents
 
 /// Streams one tenant's events into per-enrolment aggregates, with stable learner and course indexes.
@@ -22,6 +23,10 @@ public struct TenantAggregator: Sendable {
     var enrolments: [EnrolmentAggregate] = []
     /// Distinct lessons seen per course (a fallback for `lesson_count` when the catalog lacks the course).
     private var lessonsSeen: [Int32: Set<String>] = [:]
+    /// Reader symbol ids already mapped to local indexes (the columnar path; see `add(row:of:symbols:)`).
+    private var learnerBySymbol: [UInt32: Int32] = [:]
+    private var courseBySymbol: [UInt32: Int32] = [:]
+    private var lessonSymbolsSeen: Set<UInt64> = []
     public private(set) var eventCount = 0
     public private(set) var firstEventAt: Int64 = .max
     public private(set) var lastEventAt: Int64 = .min
@@ -44,6 +49,41 @@ public struct TenantAggregator: Sendable {
         if Int(l) == learnerOrgs.count { learnerOrgs.append(e.orgID) } else if let org = e.orgID { learnerOrgs[Int(l)] = org }
         let c = Self.index(of: e.courseID, in: &courseIndex, names: &courses)
         if let lesson = e.lessonID { lessonsSeen[c, default: []].insert(lesson) }
+        update(learner: l, course: c, type: e.type, at: e.occurredAt, duration: e.durationSeconds, score: e.score)
+    }
+
+    /// Adds row `i` of a reader batch (its tenant must be this one) without building strings: ids are mapped
+    /// from the reader's symbol ids, and only an id seen for the first time is looked up as a string.
+    public mutating func add(row i: Int, of batch: EventBatch, symbols: SymbolTable) {
+        eventCount += 1
+        let t = batch.occurredAt[i]
+        firstEventAt = min(firstEventAt, t)
+        lastEventAt = max(lastEventAt, t)
+        let ls = batch.learners[i], cs = batch.courses[i], org = batch.orgs[i], lesson = batch.lessons[i]
+        let l: Int32
+        if let known = learnerBySymbol[ls] {
+            l = known
+        } else {
+            l = Self.index(of: symbols[ls] ?? "", in: &learnerIndex, names: &learners)
+            learnerBySymbol[ls] = l
+        }
+        if Int(l) == learnerOrgs.count { learnerOrgs.append(symbols[org]) } else if org != 0 { learnerOrgs[Int(l)] = symbols[org] }
+        let c: Int32
+        if let known = courseBySymbol[cs] {
+            c = known
+        } else {
+            c = Self.index(of: symbols[cs] ?? "", in: &courseIndex, names: &courses)
+            courseBySymbol[cs] = c
+        }
+        if lesson != 0, lessonSymbolsSeen.insert(UInt64(UInt32(bitPattern: c)) << 32 | UInt64(lesson)).inserted, let name = symbols[lesson] {
+            lessonsSeen[c, default: []].insert(name)
+        }
+        let d = batch.durations[i], score = batch.scores[i]
+        update(learner: l, course: c, type: batch.types[i], at: t, duration: d == EventBatch.noDuration ? nil : d,
+               score: score.isNaN ? nil : score)
+    }
+
+    private mutating func update(learner l: Int32, course c: Int32, type: EventType, at t: Int64, duration: Int64?, score: Double?) {
         let key = UInt64(UInt32(bitPattern: l)) << 32 | UInt64(UInt32(bitPattern: c))
         let slot: Int
         if let s = enrolmentIndex[key] {
@@ -53,7 +93,7 @@ public struct TenantAggregator: Sendable {
             enrolmentIndex[key] = Int32(slot)
             enrolments.append(EnrolmentAggregate(learner: l, course: c))
         }
-        enrolments[slot].add(e.type, at: e.occurredAt, duration: e.durationSeconds, score: e.score, cutoffs: cutoffs, weights: weights)
+        enrolments[slot].add(type, at: t, duration: duration, score: score, cutoffs: cutoffs, weights: weights)
     }
 
     /// Static on purpose: a non-mutating method of `self` taking `self`'s own dictionaries `inout` would make
