@@ -22,6 +22,14 @@ public struct ChangeStream<Document: Decodable & Sendable>: AsyncSequence, Senda
 
     public func makeAsyncIterator() -> Iterator { Iterator(stream: self) }
 
+    /// An iterator whose server-side stream is already open: changes made after this returns are delivered.
+    /// (`makeAsyncIterator()` opens lazily, on the first `next()`.)
+    public func opened() async throws -> Iterator {
+        var it = Iterator(stream: self)
+        it.native = try await NativeChangeStream.open(self)
+        return it
+    }
+
     public struct Iterator: AsyncIteratorProtocol {
         let stream: ChangeStream
         var native: NativeChangeStream?

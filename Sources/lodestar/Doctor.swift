@@ -79,31 +79,26 @@ struct Doctor: AsyncParsableCommand {
         }
     }
 
-    /// Opens a change stream on a scratch collection and waits (5 s at most) to see a probe document arrive:
-    /// opening a stream proves less than receiving from one.
+    /// Opens a change stream on a scratch collection, writes a probe document and waits (5 s at most) to see it
+    /// arrive: opening a stream proves less than receiving from one.
     private func probeChangeStream(_ db: MongoDatabase) async throws -> Bool {
         let scratch = db.system(.leases, as: BSONDocument.self)
         let key = "doctor-probe-\(UInt32.random(in: 0...UInt32.max))"
+        let stream = try await scratch.watch(maxAwait: .milliseconds(200)).opened()
+        try await scratch.insert(["_id": .string(key), "probe": .string(key)])
         let watcher = Task { () throws -> Bool in
-            var it = scratch.watch(maxAwait: .milliseconds(200)).makeAsyncIterator()
+            var it = stream
             while let event = try await it.next() {
                 if event.fullDocument?["probe"] == .string(key) { return true }
             }
-            return false
+            return false  // cancelled by the deadline
         }
-        let inserter = Task {
-            for n in 0..<20 {
-                try await Task.sleep(for: .milliseconds(250))
-                try await scratch.insert(["_id": .string("\(key)-\(n)"), "probe": .string(key)])
-            }
-        }
-        let timeout = Task {
+        let deadline = Task {
             try await Task.sleep(for: .seconds(5))
             watcher.cancel()
         }
         let seen = (try? await watcher.value) ?? false
-        inserter.cancel()
-        timeout.cancel()
+        deadline.cancel()
         _ = try await scratch.deleteMany(["probe": .string(key)])
         return seen
     }

@@ -11,18 +11,14 @@ struct ChangeStreamTests {
         let b = t.db.tenant("tenant-b").collection("learner_features", as: BSONDocument.self)
         try await a.insert(["learner_id": "warmup"])  // the collection exists before watching
 
-        var it = a.watch(maxAwait: .milliseconds(200)).makeAsyncIterator()
-        let writer = Task {
-            try await Task.sleep(for: .milliseconds(300))
-            try await b.insert(["learner_id": "other-tenant"])
-            try await a.insert(["learner_id": "first"])
-            try await a.insert(["learner_id": "second"])
-        }
+        var it = try await a.watch(maxAwait: .milliseconds(200)).opened()
+        try await b.insert(["learner_id": "other-tenant"])
+        try await a.insert(["learner_id": "first"])
+        try await a.insert(["learner_id": "second"])
         let first = try await it.next()
         #expect(first?.operationType == "insert")
         #expect(first?.fullDocument?["learner_id"] == "first")
         #expect(first?.fullDocument?["tenant_id"] == "tenant-a")
-        try await writer.value
         guard let token = first?.resumeToken, !token.isEmpty else {
             Issue.record("no resume token")
             return
