@@ -42,10 +42,17 @@ let package = Package(
             dependencies: ["CMongoC", "LearningEvents", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // The data contract with the core API, shared by batch and serving: collections, documents, indexes,
+        // the model registry under leases, active-version reads, the feature schema, quarantine records.
+        .target(
+            name: "LearningStore",
+            dependencies: ["MongoStore", "Models", "LearningEvents"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Pipeline",
             dependencies: [
-                "Models", "EventSources", "MongoStore", "LearningEvents", "LinearAlgebra",
+                "Models", "EventSources", "LearningStore", "MongoStore", "LearningEvents", "LinearAlgebra",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -54,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "lodestar",
             dependencies: [
-                "LinearAlgebra", "LearningEvents", "EventSources", "Models", "MongoStore", "Pipeline", "SampleData",
+                "LinearAlgebra", "LearningEvents", "EventSources", "Models", "MongoStore", "LearningStore", "Pipeline", "SampleData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -74,7 +81,12 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "MongoStore", "LearningEvents", "EventSources", "Models", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Pipeline", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LearningStoreTests",
+            dependencies: ["LearningStore", "MongoStore", "LodestarTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

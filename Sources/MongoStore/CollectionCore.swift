@@ -50,7 +50,7 @@ struct CollectionCore: Sendable {
                 mongoc_collection_insert_many(coll, buf.baseAddress, buf.count, opts.pointer, reply.pointer, error)
             }
             withExtendedLifetime(natives) {}
-            if !ok { throw MongoError.from(error, operation: "insert", collection: name) }
+            if !ok { throw MongoError.from(error, operation: "insert", collection: name, reply: reply) }
         }
     }
 
@@ -92,7 +92,7 @@ struct CollectionCore: Sendable {
             let reply = NativeDocument()
             let ok = mongoc_bulk_operation_execute(bulk, reply.pointer, error) != 0
             let r = reply.read()
-            if !ok { throw MongoError.from(error, operation: "bulk upsert", collection: name) }
+            if !ok { throw MongoError.from(error, operation: "bulk upsert", collection: name, reply: reply) }
             return BulkResult(matched: Int(r["nMatched"]?.int64Value ?? 0),
                               modified: Int(r["nModified"]?.int64Value ?? 0),
                               upserted: Int(r["nUpserted"]?.int64Value ?? 0))
@@ -177,7 +177,7 @@ struct CollectionCore: Sendable {
             let error = lodestar_error_new()
             defer { lodestar_error_free(error) }
             guard mongoc_collection_find_and_modify_with_opts(coll, q.pointer, opts, reply.pointer, error) else {
-                throw MongoError.from(error, operation: "findAndModify", collection: name)
+                throw MongoError.from(error, operation: "findAndModify", collection: name, reply: reply)
             }
             if case .document(let value)? = reply.read()["value"] { return value }
             return nil
@@ -194,7 +194,7 @@ struct CollectionCore: Sendable {
             let error = lodestar_error_new()
             defer { lodestar_error_free(error) }
             guard mongoc_collection_update_many(coll, f.pointer, u.pointer, o.pointer, reply.pointer, error) else {
-                throw MongoError.from(error, operation: "update", collection: name)
+                throw MongoError.from(error, operation: "update", collection: name, reply: reply)
             }
             let r = reply.read()
             return BulkResult(matched: Int(r["matchedCount"]?.int64Value ?? 0), modified: Int(r["modifiedCount"]?.int64Value ?? 0),
@@ -211,10 +211,20 @@ struct CollectionCore: Sendable {
             let error = lodestar_error_new()
             defer { lodestar_error_free(error) }
             guard mongoc_collection_delete_many(coll, f.pointer, o.pointer, reply.pointer, error) else {
-                throw MongoError.from(error, operation: "delete", collection: name)
+                throw MongoError.from(error, operation: "delete", collection: name, reply: reply)
             }
             return Int(reply.read()["deletedCount"]?.int64Value ?? 0)
         }
+    }
+
+    func distinct(_ field: String, filter: BSONDocument) async throws -> [BSON] {
+        let database = database, name = name, session = session
+        let reply = try await perform { client, _ in
+            try MongoClient.command(client, database: database, ["distinct": .string(name), "key": .string(field), "query": .document(filter)],
+                                    operation: "distinct", collection: name, session: session)
+        }
+        guard case .array(let values)? = reply["values"] else { return [] }
+        return values
     }
 
     func count(filter: BSONDocument) async throws -> Int {

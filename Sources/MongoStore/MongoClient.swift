@@ -74,12 +74,7 @@ public final class MongoClient: @unchecked Sendable {
     /// `uri` with any password replaced by `***`, for logs and error messages.
     public static func redactForDisplay(_ uri: String) -> String { redact(uri) }
 
-    static func redact(_ uri: String) -> String {
-        guard let at = uri.firstIndex(of: "@"), let scheme = uri.range(of: "://") else { return uri }
-        let userinfo = uri[scheme.upperBound..<at]
-        guard let colon = userinfo.firstIndex(of: ":") else { return uri }
-        return String(uri[..<colon]) + ":***" + String(uri[at...])
-    }
+    static func redact(_ uri: String) -> String { ConnectionStringRedaction.redact(uri) }
 
     /// A database handle (no I/O).
     public func database(_ name: String) -> MongoDatabase { MongoDatabase(client: self, name: name) }
@@ -95,8 +90,9 @@ public final class MongoClient: @unchecked Sendable {
         }
     }
 
-    /// Runs an admin command (e.g. `["ping": 1]`) and returns the reply.
-    public func runAdminCommand(_ command: BSONDocument) async throws -> BSONDocument {
+    /// Runs an admin command (e.g. `["ping": 1]`) and returns the reply. Internal: callers use the typed
+    /// operations (`ping()`, `serverInfo()`), so no raw command can bypass the tenant scope.
+    func runAdminCommand(_ command: BSONDocument) async throws -> BSONDocument {
         try await withClient { client in
             try MongoClient.command(client, database: "admin", command, operation: command.keys.first ?? "command")
         }
@@ -111,10 +107,13 @@ public final class MongoClient: @unchecked Sendable {
         let error = lodestar_error_new()
         defer { lodestar_error_free(error) }
         guard mongoc_client_command_with_opts(client, database, cmd.pointer, nil, opts.pointer, reply.pointer, error) else {
-            throw MongoError.from(error, operation: operation, collection: collection)
+            throw MongoError.from(error, operation: operation, collection: collection, reply: reply)
         }
         return reply.read()
     }
+
+    /// Round trip to the server (`ping`).
+    public func ping() async throws { _ = try await runAdminCommand(["ping": 1]) }
 
     /// Server version, replica-set name and whether change streams can work (they need a replica set).
     public func serverInfo() async throws -> ServerInfo {
@@ -138,10 +137,15 @@ public struct ServerInfo: Sendable {
 }
 
 extension MongoError {
-    static func from(_ error: UnsafeMutablePointer<bson_error_t>?, operation: String, collection: String?) -> MongoError {
-        guard let error else { return MongoError(kind: .server, operation: operation, collection: collection, message: "unknown error") }
+    static func from(_ error: UnsafeMutablePointer<bson_error_t>?, operation: String, collection: String?,
+                     reply: NativeDocument? = nil) -> MongoError {
+        var labels: [String] = []
+        if case .array(let values)? = reply?.read()["errorLabels"] { labels = values.compactMap(\.stringValue) }
+        guard let error else {
+            return MongoError(kind: .server, operation: operation, collection: collection, message: "unknown error", labels: labels)
+        }
         return MongoError(kind: .server, code: Int(lodestar_error_code(error)), domain: Int(lodestar_error_domain(error)),
                           operation: operation, collection: collection,
-                          message: String(cString: lodestar_error_message(error)))
+                          message: String(cString: lodestar_error_message(error)), labels: labels)
     }
 }

@@ -18,7 +18,7 @@ public struct MongoDatabase: Sendable {
     public func system<Document: Codable & Sendable>(_ collection: SystemCollectionName, as type: Document.Type = Document.self)
         -> SystemCollection<Document>
     {
-        ScopedCollection(core: CollectionCore(client: client, database: name, name: collection.rawValue, session: session))
+        SystemCollection(core: CollectionCore(client: client, database: name, name: collection.rawValue, session: session))
     }
 
     /// The tenants that have documents in `collection` (platform-wide jobs iterate these explicitly).
@@ -29,8 +29,9 @@ public struct MongoDatabase: Sendable {
         return values.compactMap { $0.stringValue.flatMap { try? TenantID(validating: $0) } }.sorted { $0.rawValue < $1.rawValue }
     }
 
-    /// Runs a database command (no tenant scope: for admin work such as `createIndexes`, `dropDatabase`, `ping`).
-    public func runCommand(_ command: BSONDocument, collection: String? = nil) async throws -> BSONDocument {
+    /// Runs a database command. Internal: a raw command has no tenant scope, so only the typed operations of
+    /// this module (`createIndexes`, `drop`, `tenantIDs`, `listIndexes`) send commands.
+    func runCommand(_ command: BSONDocument, collection: String? = nil) async throws -> BSONDocument {
         let name = name, session = session
         let op = command.keys.first ?? "command"
         if let session {
@@ -50,6 +51,19 @@ public struct MongoDatabase: Sendable {
                                  collection: collection)
     }
 
+    /// The names of the indexes on `collection` (for checks and `lodestar doctor`).
+    public func listIndexes(_ collection: String) async throws -> [IndexInfo] {
+        let reply = try await runCommand(["listIndexes": .string(collection)], collection: collection)
+        guard case .document(let cursor)? = reply["cursor"], case .array(let batch)? = cursor["firstBatch"] else { return [] }
+        return batch.compactMap { value -> IndexInfo? in
+            guard case .document(let d) = value, let name = d["name"]?.stringValue else { return nil }
+            var keys: BSONDocument = [:]
+            if case .document(let k)? = d["key"] { keys = k }
+            return IndexInfo(name: name, keys: keys, unique: d["unique"] == .bool(true),
+                             expireAfterSeconds: d["expireAfterSeconds"]?.int64Value.map { Int($0) })
+        }
+    }
+
     /// Drops the whole database (tests and `generate --reset` only).
     public func drop() async throws { _ = try await runCommand(["dropDatabase": 1]) }
 }
@@ -64,6 +78,14 @@ public enum SystemCollectionName: String, Sendable, CaseIterable {
     case jobRuns = "job_runs"
     case leases
     case quarantine
+}
+
+/// An index as the server lists it.
+public struct IndexInfo: Sendable, Equatable {
+    public var name: String
+    public var keys: BSONDocument
+    public var unique: Bool
+    public var expireAfterSeconds: Int?
 }
 
 /// An index to create: keys in order, optional unique and TTL.

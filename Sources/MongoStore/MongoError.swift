@@ -19,15 +19,29 @@ public struct MongoError: Error, Sendable, CustomStringConvertible {
     public let operation: String
     public let collection: String?
     public let message: String
+    /// The server's `errorLabels` (e.g. `TransientTransactionError`, `UnknownTransactionCommitResult`), when the
+    /// reply carried them.
+    public let labels: [String]
 
-    public init(kind: Kind, code: Int = 0, domain: Int = 0, operation: String, collection: String?, message: String) {
+    public init(kind: Kind, code: Int = 0, domain: Int = 0, operation: String, collection: String?, message: String,
+                labels: [String] = []) {
         self.kind = kind
         self.code = code
         self.domain = domain
         self.operation = operation
         self.collection = collection
         self.message = message
+        self.labels = labels
     }
+
+    /// True when the whole transaction may be retried: labelled `TransientTransactionError`, or a write
+    /// conflict (112) / no such transaction (251), which servers label that way.
+    public var isTransientTransactionError: Bool {
+        labels.contains("TransientTransactionError") || code == 112 || code == 251
+    }
+
+    /// True when a commit's outcome is unknown (network error during commit): the commit may be retried.
+    public var isUnknownCommitResult: Bool { labels.contains("UnknownTransactionCommitResult") }
 
     /// True for a unique-index violation (server code 11000).
     public var isDuplicateKey: Bool { code == 11000 }

@@ -9,7 +9,7 @@ public struct TenantScope: Sendable {
     public func collection<Document: Codable & Sendable>(_ name: String, as type: Document.Type = Document.self)
         -> TenantCollection<Document>
     {
-        ScopedCollection(core: CollectionCore(client: database.client, database: database.name, name: name, session: database.session),
+        TenantCollection(core: CollectionCore(client: database.client, database: database.name, name: name, session: database.session),
                          tenant: tenant)
     }
 }

@@ -2,14 +2,24 @@ public import LearningEvents
 
 /// The `courses` export by tenant: lesson counts for completion ratios, and which courses a learner may be
 /// recommended (published, and visible to the learner's organisation; an empty `org_ids` means the whole tenant).
+///
+/// A catalog that was given (`isProvided`) fails closed: a course it does not list, or a tenant it has no row
+/// of, is not recommendable. Without a catalog (none given) every course seen in events is.
 public struct Catalog: Sendable {
     private var byTenant: [String: [String: Course]] = [:]
+    /// True when a `courses` export was given (even if every row of it was refused).
+    public let isProvided: Bool
 
-    public init(_ courses: [Course] = []) {
+    /// `provided` defaults to whether there are courses.
+    public init(_ courses: [Course] = [], provided: Bool? = nil) {
         for c in courses { byTenant[c.tenantID, default: [:]][c.courseID] = c }
+        isProvided = provided ?? !courses.isEmpty
     }
 
     public var isEmpty: Bool { byTenant.isEmpty }
+
+    /// True when the catalog has at least one valid course of `tenant`.
+    public func hasCourses(tenant: String) -> Bool { !(byTenant[tenant]?.isEmpty ?? true) }
 
     public func course(tenant: String, id: String) -> Course? { byTenant[tenant]?[id] }
 
@@ -20,10 +30,10 @@ public struct Catalog: Sendable {
         return Int(c.lessonCount)
     }
 
-    /// Unknown courses (not in the catalog) are allowed only when the tenant has no catalog at all.
+    /// Published and visible to `org`; every course when no catalog was given.
     public func isRecommendable(tenant: String, course id: String, org: String?) -> Bool {
-        guard let courses = byTenant[tenant] else { return true }
-        guard let c = courses[id], c.published else { return false }
+        guard isProvided else { return true }
+        guard let c = byTenant[tenant]?[id], c.published else { return false }
         if c.orgIDs.isEmpty { return true }
         guard let org else { return false }
         return c.orgIDs.contains(org)

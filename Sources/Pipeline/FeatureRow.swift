@@ -1,4 +1,5 @@
 public import Foundation
+public import LearningStore
 
 /// The features of one enrolment as of one cutoff, and the dense vector the risk model reads.
 public struct FeatureRow: Sendable, Equatable {
@@ -29,21 +30,26 @@ public struct FeatureRow: Sendable, Equatable {
     /// already dropped out by the label's definition).
     public func isLive(inactivityDays: Int) -> Bool { isOpen && daysSinceLastActivity < Double(inactivityDays) }
 
-    /// Names of `vector` entries, in order (these name the `factors` of a risk score).
-    public static let featureNames = [
-        "days_since_last_activity", "active_days_7", "active_days_14", "active_days_28", "completion_ratio",
-        "log_lessons_completed", "log_views", "log_hours_spent", "quiz_attempts", "quiz_mean_score", "has_quiz",
-        "quiz_score_trend", "days_enrolled",
-    ]
+    /// The risk model's input under the current feature schema (`FeatureSchema.current`, shared with serving).
+    public var vector: [Float] { FeatureSchema.current.vector(self) }
+}
 
-    /// The risk model's input (missing quiz values imputed as 0 with `has_quiz` = 0).
-    public var vector: [Float] {
-        [
-            Float(min(daysSinceLastActivity, 90)), Float(activeDays7), Float(activeDays14), Float(activeDays28),
-            Float(completionRatio), Float(log1p(Double(lessonsCompleted))), Float(log1p(Double(views))),
-            Float(log1p(Double(timeSpentSeconds) / 3600)), Float(quizAttempts), Float(quizMeanScore ?? 0),
-            quizMeanScore == nil ? 0 : 1, Float(quizScoreTrend ?? 0), Float(min(daysEnrolled, 365)),
-        ]
+extension FeatureRow: FeatureInputSource {
+    public func featureInput(_ input: FeatureInput) -> Double? {
+        switch input {
+        case .daysSinceLastActivity: daysSinceLastActivity
+        case .activeDays7: Double(activeDays7)
+        case .activeDays14: Double(activeDays14)
+        case .activeDays28: Double(activeDays28)
+        case .completionRatio: completionRatio
+        case .lessonsCompleted: Double(lessonsCompleted)
+        case .views: Double(views)
+        case .timeSpentSeconds: Double(timeSpentSeconds)
+        case .quizAttempts: Double(quizAttempts)
+        case .quizMeanScore: quizMeanScore
+        case .quizScoreTrend: quizScoreTrend
+        case .daysEnrolled: daysEnrolled
+        }
     }
 }
 

@@ -1,27 +1,6 @@
 public import Foundation
 public import Models
 
-/// Which job a run performs. `refresh` is all of them, in the order ingest, recommend, score-risk.
-public enum JobKind: String, Sendable, CaseIterable, Codable {
-    /// Features into `learner_features`, bad rows into `quarantine`.
-    case ingest
-    /// iALS embeddings into `learner_embeddings` / `course_embeddings` (a new recommender version).
-    case trainEmbeddings = "train-embeddings"
-    /// Dropout-risk model trained and every open enrolment scored into `dropout_risk` (a new risk version).
-    case scoreRisk = "score-risk"
-    /// Embeddings plus top-K recommendations into `learner_recommendations` (a new recommender version).
-    case recommend
-    /// ingest + recommend + score-risk.
-    case refresh
-
-    var phases: Set<JobKind> {
-        switch self {
-        case .refresh: [.ingest, .recommend, .scoreRisk]
-        default: [self]
-        }
-    }
-}
-
 /// Tenants a run covers.
 public enum TenantSelection: Sendable, Equatable {
     case all
@@ -35,15 +14,17 @@ public enum TenantSelection: Sendable, Equatable {
     }
 }
 
-/// Everything a batch run needs to know. Defaults are the nightly job's.
+/// Everything a batch run needs to know. These are the only defaults (the CLI and job files override them).
 public struct RefreshOptions: Sendable {
     public var job: JobKind = .refresh
     /// Files, folders, globs or `gs://bucket/prefix*` of the `learning_events` export.
     public var source: [String]
-    /// The `courses` export (optional): lesson counts, organisation visibility, published flag.
+    /// The `courses` export (optional): lesson counts, organisation visibility, published flag. When given, it
+    /// fails closed: a tenant with no valid catalog row gets no recommendations.
     public var catalog: [String] = []
     public var tenants: TenantSelection = .all
-    /// Score cutoff in microseconds since the epoch; `nil` means the newest event in the export.
+    /// Score cutoff in microseconds since the epoch for every tenant; `nil` means each tenant's newest event
+    /// (so one tenant's data never moves another's cutoff).
     public var cutoff: Int64?
     /// Training rows use features as of `cutoff − horizonDays`, labelled at the cutoff.
     public var horizonDays = 14
@@ -75,14 +56,58 @@ public struct RefreshOptions: Sendable {
     public var reportDirectory: URL?
     public var writeBatchSize = 1000
     public var seed: UInt64 = 42
-    /// Compute, evaluate and report, but write nothing to MongoDB (model artifacts and the report are still
-    /// written): for trying hyperparameters, and for the benchmark's compute-only figures.
+    /// Compute, evaluate and report, but write nothing: no MongoDB writes, no model artifacts.
     public var dryRun = false
-    /// Test hook: stop with an error after the result documents are written and before activation.
-    public var failBeforeActivation = false
+    /// Publish even when some files failed (by default a failed file means nothing is published).
+    public var allowPartial = false
+    /// How long a run waits for another run of the same tenant and kind to finish publishing.
+    public var leaseWait: Duration = .seconds(600)
+    /// How long a lease lasts without a heartbeat (`LODESTAR_LEASE_SECONDS`); heartbeats every third of it.
+    public var leaseDuration: Duration = .seconds(60)
+    /// Rows dated later than this after the run's start are quarantined (clock skew allowance).
+    public var futureTolerance: Duration = .seconds(86_400)
+    /// How long quarantined rows are kept.
+    public var quarantineRetentionDays = 30
+    /// Threads for training and scoring.
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Test hooks (internal: tests reach them with `@testable import`).
+    var hooks = RunHooks()
 
     public init(source: [String], modelsDirectory: URL) {
         self.source = source
         self.modelsDirectory = modelsDirectory
     }
+
+    // Ranges shared by the CLI flags and job parameters.
+    public static let factorsRange = 1...1024
+    public static let iterationsRange = 1...1000
+    public static let regularizationRange: ClosedRange<Float> = 0...1e6
+    public static let alphaRange: ClosedRange<Float> = 1e-6...1e6
+    public static let horizonRange = 1...(Cutoffs.trackedDays - 28)
+    public static let inactivityRange = 1...365
+    public static let topKRange = 1...1000
+    public static let threadsRange = 1...256
+    public static let retentionRange = 1...3650
+    /// Cutoffs between 1970-01-01 and 2200-01-01 (microseconds), the range of accepted event times.
+    public static let cutoffRange: ClosedRange<Int64> = 0...7_258_118_400_000_000
+}
+
+/// Points where tests simulate a crash.
+struct RunHooks: Sendable {
+    /// Runs inside publishing, after every document is written and the version marked complete, just before the
+    /// activation transaction; throwing there is a crash between writing and activating.
+    var beforeActivation: (@Sendable (_ tenant: String, _ kind: String) async throws -> Void)?
+
+    /// The registry's `beforeActivation` closure for one tenant and kind.
+    func hook(tenant: String, kind: String) -> (@Sendable () async throws -> Void)? {
+        guard let beforeActivation else { return nil }
+        return { try await beforeActivation(tenant, kind) }
+    }
+}
+
+/// The error the `beforeActivation` test hook throws.
+struct PublishInterrupted: Error, CustomStringConvertible {
+    let kind: String
+    var description: String { "publishing \(kind) stopped before activation (test hook)" }
 }

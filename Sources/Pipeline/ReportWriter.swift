@@ -32,12 +32,16 @@ enum ReportWriter {
                 charts += SVGChart.bars("Most popular courses (learners)", rows: t.popularity.map { ($0.0, [$0.1]) },
                                         colours: ["#1f6feb"], legend: ["learners"])
             }
-            let notes = summary.tenants.first { $0.tenant == t.tenant }?.notes ?? []
+            let ts = summary.tenants.first { $0.tenant == t.tenant }
+            let notes = (ts?.failures.map { "FAILED: " + $0 } ?? []) + (ts?.notes ?? [])
             sections += "<section><h2>Tenant \(e(t.tenant))</h2>"
                 + (notes.isEmpty ? "" : "<ul>" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>")
                 + "<div class=\"charts\">\(charts)</div></section>\n"
         }
-        let cutoff = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(summary.cutoff) / 1_000_000))
+        let iso = ISO8601DateFormatter()
+        let cutoff = summary.cutoff.map { iso.string(from: Date(timeIntervalSince1970: Double($0) / 1_000_000)) }
+            ?? "per tenant (each tenant's newest event)"
+        let blocked = summary.notPublished.map { "<p><strong>Nothing was published:</strong> \(e($0))</p>" } ?? ""
         return """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>Lodestar run \(e(summary.runID))</title>
@@ -47,7 +51,7 @@ enum ReportWriter {
         .charts{display:flex;flex-wrap:wrap;gap:16px}svg{border:1px solid #eee}
         </style></head><body>
         <h1>Lodestar \(e(summary.job)) — run \(e(summary.runID))</h1>
-        <p>Cutoff \(e(cutoff)). Rows read \(summary.rowsRead), valid \(summary.rowsValid), quarantined \(summary.quarantined)\
+        \(blocked)<p>Cutoff \(e(cutoff)). Rows read \(summary.rowsRead), valid \(summary.rowsValid), quarantined \(summary.quarantined)\
         \(summary.failedFiles.isEmpty ? "" : ", failed files: " + e(summary.failedFiles.joined(separator: "; "))). Read in \(f(summary.readSeconds, 1)) s.</p>
         <table><tr><th>tenant</th><th>events</th><th>learners</th><th>courses</th><th>recommender</th><th>nDCG@10</th><th>popularity nDCG@10</th>
         <th>precision@10</th><th>popularity precision@10</th><th>risk AUC</th><th>scored enrolments</th><th>time per phase</th></tr>

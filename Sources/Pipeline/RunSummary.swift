@@ -22,6 +22,10 @@ public struct TenantSummary: Sendable, Codable {
     public var riskPositiveRate: Double?
     public var scoredEnrolments = 0
     public var notes: [String] = []
+    /// Phases that failed for this tenant (`phase: error`); the other phases and tenants went on.
+    public var failures: [String] = []
+    /// The tenant's score cutoff (microseconds since the epoch).
+    public var cutoff: Int64?
     /// Seconds per phase, in the order run.
     public var phaseSeconds: [PhaseTime] = []
 
@@ -37,7 +41,8 @@ public struct TenantSummary: Sendable, Codable {
 public struct RunSummary: Sendable, Codable {
     public var runID: String
     public var job: String
-    public var cutoff: Int64
+    /// The cutoff given for every tenant, if any (else each tenant's own, in `tenants`).
+    public var cutoff: Int64?
     public var rowsRead = 0
     public var rowsValid = 0
     public var quarantined = 0
@@ -45,8 +50,15 @@ public struct RunSummary: Sendable, Codable {
     public var tenants: [TenantSummary] = []
     public var readSeconds = 0.0
     public var reportPath: String?
+    /// Why nothing was published, when the run refused to publish (failed files without `--allow-partial`).
+    public var notPublished: String?
+    /// Refused catalog rows.
+    public var catalogQuarantined = 0
 
-    public init(runID: String, job: String, cutoff: Int64) {
+    /// True when every file was read and every tenant's phases succeeded.
+    public var succeeded: Bool { failedFiles.isEmpty && notPublished == nil && tenants.allSatisfy(\.failures.isEmpty) }
+
+    public init(runID: String, job: String, cutoff: Int64?) {
         self.runID = runID
         self.job = job
         self.cutoff = cutoff

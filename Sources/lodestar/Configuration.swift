@@ -10,6 +10,14 @@ struct Configuration: Sendable {
     var pubsubEmulatorHost: String?
     var credentialsFile: String?
     var port: Int
+    /// `LODESTAR_LEASE_SECONDS`: lease length (heartbeats every third of it).
+    var leaseSeconds: Int
+    /// `LODESTAR_QUARANTINE_TTL_DAYS`: how long quarantined rows are kept.
+    var quarantineTTLDays: Int
+    /// Problems found while reading the environment (a value out of range falls back to the default).
+    var problems: [String] = []
+
+    var leaseDuration: Duration { .seconds(leaseSeconds) }
 
     static let defaultMongoURI = "mongodb://127.0.0.1:27017/"
 
@@ -20,7 +28,19 @@ struct Configuration: Sendable {
         pubsubSubscription = env["PUBSUB_SUBSCRIPTION"]
         pubsubEmulatorHost = env["PUBSUB_EMULATOR_HOST"]
         credentialsFile = env["GOOGLE_APPLICATION_CREDENTIALS"]
-        port = env["PORT"].flatMap(Int.init) ?? 8080
+        var problems: [String] = []
+        func int(_ name: String, _ range: ClosedRange<Int>, _ fallback: Int) -> Int {
+            guard let text = env[name] else { return fallback }
+            guard let v = Int(text), range.contains(v) else {
+                problems.append("\(name)=\(text) is not an integer in \(range.lowerBound)…\(range.upperBound); using \(fallback)")
+                return fallback
+            }
+            return v
+        }
+        port = int("PORT", 1...65_535, 8080)
+        leaseSeconds = int("LODESTAR_LEASE_SECONDS", 3...86_400, 60)
+        quarantineTTLDays = int("LODESTAR_QUARANTINE_TTL_DAYS", 1...3650, 30)
+        self.problems = problems
     }
 
     /// Name/value pairs for display, secrets redacted.
@@ -33,6 +53,8 @@ struct Configuration: Sendable {
             ("PUBSUB_EMULATOR_HOST", pubsubEmulatorHost ?? "(unset)"),
             ("GOOGLE_APPLICATION_CREDENTIALS", credentialsFile ?? "(unset)"),
             ("PORT", String(port)),
+            ("LODESTAR_LEASE_SECONDS", String(leaseSeconds)),
+            ("LODESTAR_QUARANTINE_TTL_DAYS", String(quarantineTTLDays)),
         ]
     }
 }

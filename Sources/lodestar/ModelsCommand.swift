@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import MongoStore
-import Pipeline
+import LearningEvents
+import LearningStore
 
 /// `lodestar models list|activate|rollback`: the model registry of one tenant.
 struct ModelsCommand: AsyncParsableCommand {
@@ -17,14 +18,17 @@ struct ModelsCommand: AsyncParsableCommand {
         func registry() throws -> (ModelRegistry, TenantID) {
             let config = Configuration(overrides: connection)
             let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-models")
+            guard Identifier.isValid(tenant) else { throw ValidationError("invalid tenant id '\(tenant)'") }
             let t = try TenantID(validating: tenant)
-            return (ModelRegistry(db: client.database(config.database), modelsDirectory: URL(fileURLWithPath: modelsDir)), t)
+            let db = client.database(config.database)
+            return (ModelRegistry(db: db, modelsDirectory: URL(fileURLWithPath: modelsDir),
+                                  leases: LeaseManager(db: db, duration: config.leaseDuration)), t)
         }
     }
 
-    static func kind(_ s: String) throws -> ModelRegistry.Kind {
-        guard let k = ModelRegistry.Kind(rawValue: s) else {
-            throw ValidationError("unknown kind '\(s)': use \(ModelRegistry.Kind.allCases.map(\.rawValue).joined(separator: " or "))")
+    static func kind(_ s: String) throws -> ModelKind {
+        guard let k = ModelKind(rawValue: s) else {
+            throw ValidationError("unknown kind '\(s)': use \(ModelKind.allCases.map(\.rawValue).joined(separator: " or "))")
         }
         return k
     }
@@ -38,11 +42,12 @@ struct ModelsCommand: AsyncParsableCommand {
             let (registry, tenant) = try common.registry()
             let versions = try await registry.list(tenant: tenant, kind: try kind.map(ModelsCommand.kind))
             let iso = ISO8601DateFormatter()
-            print("kind         version                     status   trained_at            metrics")
+            print("kind         version                     status   complete trained_at            metrics")
             for v in versions {
                 let metrics = v.metrics.sorted { $0.key < $1.key }.prefix(4).map { "\($0.key)=\(String(format: "%.3f", $0.value))" }.joined(separator: " ")
-                print("\(v.kind.padding(toLength: 12, withPad: " ", startingAt: 0)) \(v.version.padding(toLength: 27, withPad: " ", startingAt: 0)) "
-                    + "\(v.status.padding(toLength: 8, withPad: " ", startingAt: 0)) \(iso.string(from: v.trained_at))  \(metrics)")
+                print("\(v.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(v.version.padding(toLength: 27, withPad: " ", startingAt: 0)) "
+                    + "\(v.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \((v.isComplete ? "yes" : "no").padding(toLength: 8, withPad: " ", startingAt: 0)) "
+                    + "\(iso.string(from: v.trained_at))  \(metrics)")
             }
         }
     }

@@ -17,7 +17,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Export files, folders, globs or gs://bucket/prefix* of learning_events.")
     var source: [String]
 
-    @Option(name: .long, parsing: .upToNextOption, help: "The courses export (optional).")
+    @Option(name: .long, parsing: .upToNextOption, help: "The courses export (optional; when given, recommendations fail closed to it).")
     var catalog: [String] = []
 
     @Option(name: .long, help: "A tenant to process (repeatable).")
@@ -26,29 +26,29 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Process every tenant in the export.")
     var all = false
 
-    @Option(help: "Score cutoff (RFC 3339 or 'YYYY-MM-DD HH:MM:SS UTC'); default: the newest event in the export.")
+    @Option(help: "Score cutoff for every tenant (RFC 3339 or 'YYYY-MM-DD HH:MM:SS UTC'); default: each tenant's newest event.")
     var cutoff: String?
 
-    @Option(help: "Training horizon in days (features at cutoff − horizon, labels at cutoff).")
-    var horizonDays = 14
+    @Option(help: "Training horizon in days (features at cutoff − horizon, labels at cutoff); default 14.")
+    var horizonDays: Int?
 
-    @Option(help: "Days without activity that make an open enrolment a dropout.")
-    var inactivityDays = 21
+    @Option(help: "Days without activity that make an open enrolment a dropout; default 21.")
+    var inactivityDays: Int?
 
-    @Option(help: "Embedding size.")
-    var factors = 16
+    @Option(help: "Embedding size; default 16.")
+    var factors: Int?
 
-    @Option(help: "iALS iterations.")
-    var iterations = 15
+    @Option(help: "iALS iterations; default 15.")
+    var iterations: Int?
 
-    @Option(help: "iALS regularisation λ.")
+    @Option(help: "iALS regularisation λ; default 10.")
     var regularization: Float?
 
-    @Option(help: "iALS confidence scale α (confidence = α · summed event weight).")
+    @Option(help: "iALS confidence scale α (confidence = α · summed event weight); default 1.")
     var alpha: Float?
 
-    @Option(help: "Threads for training (BLAS stays on one thread per call).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Threads for training (BLAS stays on one thread per call); default: the cores.")
+    var threads: Int?
 
     @Option(help: "Folder for model artifacts (models/<tenant>/<kind>/<version>/).")
     var modelsDir = "models"
@@ -59,42 +59,74 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Skip the held-out evaluation (one training instead of two).")
     var noEvaluate = false
 
-    @Flag(help: "Compute, evaluate and report, but write nothing to MongoDB.")
+    @Flag(help: "Compute, evaluate and report, but write nothing (no MongoDB writes, no artifacts).")
     var dryRun = false
+
+    @Flag(help: "Publish even when some files failed part-way (by default nothing is published then).")
+    var allowPartial = false
+
+    @Option(help: "Seconds to wait for another run of the same tenant that is publishing; default 600.")
+    var leaseWait: Int?
 
     @Option(help: "Write a JSON summary of the run to this file.")
     var summaryJSON: String?
 
     @OptionGroup var connection: ConnectionOptions
 
-    func run() async throws {
-        guard let kind = JobKind(rawValue: job) else {
-            throw ValidationError("unknown job '\(job)': use one of \(JobKind.allCases.map(\.rawValue).joined(separator: ", "))")
+    func validate() throws {
+        guard JobKind.named(job) != nil else {
+            throw ValidationError("unknown job '\(job)': use one of \(JobKind.all.map(\.name).joined(separator: ", "))")
         }
         guard all != !tenant.isEmpty else { throw ValidationError("give --all or at least one --tenant") }
         for t in tenant where !Identifier.isValid(t) { throw ValidationError("invalid tenant id '\(t)'") }
+        func check<T: Comparable>(_ value: T?, _ range: ClosedRange<T>, _ flag: String) throws {
+            if let value, !range.contains(value) {
+                throw ValidationError("\(flag) must be in \(range.lowerBound)…\(range.upperBound), got \(value)")
+            }
+        }
+        try check(horizonDays, RefreshOptions.horizonRange, "--horizon-days")
+        try check(inactivityDays, RefreshOptions.inactivityRange, "--inactivity-days")
+        try check(factors, RefreshOptions.factorsRange, "--factors")
+        try check(iterations, RefreshOptions.iterationsRange, "--iterations")
+        try check(threads, RefreshOptions.threadsRange, "--threads")
+        try check(leaseWait, 0...86_400, "--lease-wait")
+        if let regularization, !regularization.isFinite || !RefreshOptions.regularizationRange.contains(regularization) {
+            throw ValidationError("--regularization must be in \(RefreshOptions.regularizationRange.lowerBound)…\(RefreshOptions.regularizationRange.upperBound)")
+        }
+        if let alpha, !alpha.isFinite || !RefreshOptions.alphaRange.contains(alpha) {
+            throw ValidationError("--alpha must be in \(RefreshOptions.alphaRange.lowerBound)…\(RefreshOptions.alphaRange.upperBound)")
+        }
+        if let cutoff {
+            guard let micros = Timestamp.parse(cutoff), RefreshOptions.cutoffRange.contains(micros) else {
+                throw ValidationError("cannot read --cutoff '\(cutoff)' (a time between 1970 and 2200)")
+            }
+        }
+    }
+
+    func run() async throws {
         let config = Configuration(overrides: connection)
+        let logger = Logger(label: "lodestar.run")
+        for p in config.problems { logger.warning("configuration", metadata: ["problem": "\(p)"]) }
         var options = RefreshOptions(source: source, modelsDirectory: URL(fileURLWithPath: modelsDir))
-        options.job = kind
+        options.job = JobKind.named(job)!  // checked in validate()
         options.catalog = catalog
         options.tenants = all ? .all : .only(tenant)
-        if let cutoff {
-            guard let micros = Timestamp.parse(cutoff) else { throw ValidationError("cannot read --cutoff '\(cutoff)'") }
-            options.cutoff = micros
-        }
-        options.horizonDays = horizonDays
-        options.inactivityDays = inactivityDays
-        options.als.factors = factors
-        options.als.iterations = iterations
-        options.als.threads = max(1, threads)
+        options.cutoff = cutoff.flatMap(Timestamp.parse)
+        if let horizonDays { options.horizonDays = horizonDays }
+        if let inactivityDays { options.inactivityDays = inactivityDays }
+        if let factors { options.als.factors = factors }
+        if let iterations { options.als.iterations = iterations }
         if let regularization { options.als.regularization = regularization }
         if let alpha { options.als.alpha = alpha }
-        options.logistic.threads = max(1, threads)
+        if let threads { options.threads = threads }
+        if let leaseWait { options.leaseWait = .seconds(leaseWait) }
+        options.leaseDuration = config.leaseDuration
+        options.quarantineRetentionDays = config.quarantineTTLDays
         options.evaluate = !noEvaluate
         options.dryRun = dryRun
+        options.allowPartial = allowPartial
         options.reportDirectory = URL(fileURLWithPath: reportDir)
 
-        let logger = Logger(label: "lodestar.run")
         let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-run")
         let summary = try await RefreshJob(options: options, db: client.database(config.database), logger: logger).run()
         SummaryTable.print(summary)
@@ -104,6 +136,7 @@ struct RunCommand: AsyncParsableCommand {
             try enc.encode(summary).write(to: URL(fileURLWithPath: summaryJSON))
         }
         if !summary.failedFiles.isEmpty { throw ExitCode(2) }
+        if !summary.succeeded { throw ExitCode(3) }
     }
 }
 
@@ -121,8 +154,10 @@ enum SummaryTable {
             Swift.print([pad(t.tenant, 12), pad("\(t.events)", 8), pad("\(t.learners)", 8), pad("\(t.courses)", 7),
                          pad(t.recommenderKind ?? "—", 10), pad(f(t.ndcg10), 8), pad(f(t.popularityNDCG10), 8), pad(f(t.precision10), 6),
                          pad(f(t.popularityPrecision10), 8), pad(f(t.riskAUC), 8), phases].joined(separator: " "))
+            for f in t.failures { Swift.print("  FAILED: \(f)") }
             for n in t.notes { Swift.print("  note: \(n)") }
         }
+        if let why = s.notPublished { Swift.print("NOTHING PUBLISHED: \(why)") }
         if let r = s.reportPath { Swift.print("report: \(r)") }
     }
 }

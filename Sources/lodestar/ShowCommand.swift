@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import MongoStore
-import Pipeline
+import LearningEvents
+import LearningStore
 
 /// `lodestar show at-risk|recommendations`: what the core API would serve, read back from MongoDB.
 struct ShowCommand: AsyncParsableCommand {
@@ -13,10 +14,11 @@ struct ShowCommand: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant: String
         @OptionGroup var connection: ConnectionOptions
 
-        func reader() throws -> (ResultsReader, TenantID) {
+        func reader() throws -> (ActiveResults, TenantID) {
             let config = Configuration(overrides: connection)
             let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-show")
-            return (ResultsReader(db: client.database(config.database)), try TenantID(validating: tenant))
+            guard Identifier.isValid(tenant) else { throw ValidationError("invalid tenant id '\(tenant)'") }
+            return (ActiveResults(db: client.database(config.database)), try TenantID(validating: tenant))
         }
     }
 
@@ -24,8 +26,14 @@ struct ShowCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "at-risk", abstract: "Learners most at risk of dropping out, with the reasons.")
         @OptionGroup var common: Common
         @Option(help: "Only this course.") var course: String?
-        @Option(help: "Only risks at or above this.") var minRisk = 0.0
-        @Option(help: "How many.") var limit = 10
+        @Option(help: "Only risks at or above this (0…1).") var minRisk = 0.0
+        @Option(help: "How many (1…1000).") var limit = 10
+
+        func validate() throws {
+            guard minRisk.isFinite, (0...1).contains(minRisk) else { throw ValidationError("--min-risk must be in 0…1") }
+            guard (1...1000).contains(limit) else { throw ValidationError("--limit must be in 1…1000") }
+            if let course, !Identifier.isValid(course) { throw ValidationError("invalid course id '\(course)'") }
+        }
 
         func run() async throws {
             let (reader, tenant) = try common.reader()

@@ -1,4 +1,5 @@
 import LearningEvents
+import LearningStore
 @testable import Pipeline
 import Testing
 
@@ -46,7 +47,7 @@ struct FeatureTests {
         #expect(abs(trend - (-0.4 / 14 * 7)) < 1e-6, "score fell 0.4 in 14 days: -0.2 a week")
         #expect(abs(r.daysEnrolled - 40) < 1e-9)
         #expect(r.isOpen)
-        #expect(FeatureRow.featureNames.count == r.vector.count)
+        #expect(FeatureSchema.current.names.count == r.vector.count)
     }
 
     @Test("training rows use the earlier cutoff; labels read the later one")

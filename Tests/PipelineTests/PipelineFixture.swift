@@ -1,6 +1,7 @@
 import EventSources
 import Foundation
 import LearningEvents
+import LearningStore
 import LodestarTestSupport
 import Logging
 import MongoStore
@@ -47,25 +48,25 @@ struct PipelineFixture {
     }
 
     /// What the core API would read for a tenant: the active versions' documents.
-    func active(_ tenant: String) async throws -> ActiveResults {
+    func active(_ tenant: String) async throws -> ActiveSnapshot {
         let t = try TenantID(validating: tenant)
         let registry = ModelRegistry(db: db, modelsDirectory: dir)
-        var out = ActiveResults()
+        var out = ActiveSnapshot()
         if let v = try await registry.active(tenant: t, kind: .recommender) {
             out.recommenderVersion = v.version
-            for try await r in db.tenant(t).collection(StoreLayout.recommendations, as: RecommendationDocument.self)
+            for try await r in StoreLayout.recommendations.collection(in: db.tenant(t))
                 .find(["model_version": .string(v.version)]) {
                 out.recommendations[r.learner_id] = r.items.map(\.course_id)
                 out.reasons += r.items.map(\.reason)
             }
-            for try await e in db.tenant(t).collection(StoreLayout.learnerEmbeddings, as: EmbeddingDocument.self)
+            for try await e in StoreLayout.learnerEmbeddings.collection(in: db.tenant(t))
                 .find(["model_version": .string(v.version)]) {
                 out.embeddings[e.learner_id ?? ""] = e.vector
             }
         }
         if let v = try await registry.active(tenant: t, kind: .risk) {
             out.riskVersion = v.version
-            for try await r in db.tenant(t).collection(StoreLayout.risk, as: RiskDocument.self).find(["model_version": .string(v.version)]) {
+            for try await r in StoreLayout.risk.collection(in: db.tenant(t)).find(["model_version": .string(v.version)]) {
                 out.risk["\(r.learner_id)/\(r.course_id)"] = r.risk
                 out.factors += r.factors.map(\.feature)
             }
@@ -74,7 +75,7 @@ struct PipelineFixture {
     }
 }
 
-struct ActiveResults: Equatable {
+struct ActiveSnapshot: Equatable {
     var recommenderVersion: String?
     var riskVersion: String?
     var recommendations: [String: [String]] = [:]

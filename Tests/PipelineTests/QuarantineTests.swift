@@ -1,4 +1,5 @@
 import Foundation
+import LearningStore
 import MongoStore
 @testable import Pipeline
 import Testing
@@ -29,7 +30,7 @@ struct QuarantineTests {
         #expect(stored.contains { $0.reason.contains("tenant_id") })
         #expect(stored.contains { $0.reason.contains("score") })
         // The good row beside them made it into the features.
-        let features = try await f.db.tenant("tenant-000").collection(StoreLayout.features, as: FeatureDocument.self)
+        let features = try await StoreLayout.features.collection(in: f.db.tenant("tenant-000"))
             .find(["learner_id": "L-extra"]).collect()
         #expect(features.count == 1)
         try await f.finish()

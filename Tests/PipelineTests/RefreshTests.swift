@@ -1,5 +1,6 @@
 import Foundation
 import LearningEvents
+import LearningStore
 import MongoStore
 @testable import Pipeline
 import Testing
@@ -18,7 +19,7 @@ struct RefreshTests {
             #expect(active.recommendations.count == t.learners, "every learner of \(t.tenant) has recommendations")
             #expect(active.recommendations.values.allSatisfy { $0.count == 10 || $0.count == t.courses })
             #expect(active.reasons.contains { $0.hasPrefix("because you took") })
-            #expect(Set(active.factors).isSubset(of: Set(FeatureRow.featureNames)))
+            #expect(Set(active.factors).isSubset(of: Set(FeatureSchema.current.names)))
             for (key, risk) in active.risk {
                 guard let dropped = f.truth.dropped["\(t.tenant)/\(key)"] else { continue }
                 scores.append(risk)
@@ -52,12 +53,16 @@ struct RefreshTests {
         let before = try await f.active(tenant)
 
         var crashing = f.options()
-        crashing.failBeforeActivation = true
-        await #expect(throws: PublishInterrupted.self) { _ = try await f.run(crashing) }
+        crashing.hooks.beforeActivation = { _, kind in throw PublishInterrupted(kind: kind) }
+        let interrupted = try await f.run(crashing)
+        #expect(interrupted.tenants.allSatisfy { t in
+            t.failures.contains { $0.hasPrefix("recommender:") } && t.failures.allSatisfy { $0.contains("before activation") }
+        }, "every tenant's publishing phases failed, and each failure is reported for its tenant: \(interrupted.tenants.map(\.failures))")
+        #expect(!interrupted.succeeded)
         let during = try await f.active(tenant)
         #expect(during == before, "the interrupted version is invisible: same active versions, same documents")
         let versions = try await ModelRegistry(db: f.db, modelsDirectory: f.dir).list(tenant: try TenantID(validating: tenant))
-        #expect(versions.contains { $0.status == "staging" }, "the interrupted run left a staging version behind")
+        #expect(versions.contains { $0.status == .staging }, "the interrupted run left a staging version behind")
 
         let second = try await f.run(f.options())
         let after = try await f.active(tenant)
@@ -65,8 +70,8 @@ struct RefreshTests {
         #expect(after.content == before.content, "same export, same results")
         #expect(second.tenants.map(\.learners) == first.tenants.map(\.learners))
         let left = try await ModelRegistry(db: f.db, modelsDirectory: f.dir).list(tenant: try TenantID(validating: tenant))
-        #expect(!left.contains { $0.status == "staging" }, "the next run cleans up what the interrupted one left")
-        #expect(left.filter { $0.status == "active" }.count == 2)
+        #expect(!left.contains { $0.status == .staging }, "the next run cleans up what the interrupted one left")
+        #expect(left.filter { $0.status == .active }.count == 2)
         try await f.finish()
     }
 

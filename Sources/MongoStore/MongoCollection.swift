@@ -1,76 +1,39 @@
-/// A collection bound to one tenant: the only way to read or write tenant data.
+/// A typed collection: `TenantCollection` (bound to one tenant) or `SystemCollection` (a platform collection).
 ///
-/// Filters may not mention `tenant_id` (the scope adds it); documents are written with the scope's
-/// `tenant_id`, and a document or update that names another tenant is refused with `MongoError.Kind.rejected`.
-/// Built only by `TenantScope.collection(_:as:)`.
-public typealias TenantCollection<Document: Codable & Sendable> = ScopedCollection<Document>
-
-/// A platform collection (`SystemCollectionName`): no tenant, no scoping. Built only by `MongoDatabase.system(_:as:)`.
-public typealias SystemCollection<Document: Codable & Sendable> = ScopedCollection<Document>
-
-/// The one implementation behind `TenantCollection` and `SystemCollection`. It has no public initialiser:
-/// a tenant collection can only come from a `TenantScope`, a system one only names a `SystemCollectionName`.
-public struct ScopedCollection<Document: Codable & Sendable>: Sendable {
-    enum Scope: Sendable {
-        case tenant(TenantID)
-        case system
-    }
-
+/// There is no public initialiser: a tenant collection comes only from a `TenantScope`, a platform one only
+/// names a `SystemCollectionName`. Every operation goes through `TenantGuard` first.
+public struct MongoCollection<Document: Codable & Sendable, Access: CollectionAccess>: Sendable {
     let core: CollectionCore
-    let scope: Scope
+    /// The tenant of a `TenantCollection`; `nil` exactly when `Access` is `PlatformAccess`.
+    let scopeTenant: TenantID?
 
-    init(core: CollectionCore, tenant: TenantID) {
+    init(core: CollectionCore, tenant: TenantID) where Access == TenantAccess {
         self.core = core
-        scope = .tenant(tenant)
+        scopeTenant = tenant
     }
 
-    init(core: CollectionCore) {
+    init(core: CollectionCore) where Access == PlatformAccess {
         self.core = core
-        scope = .system
+        scopeTenant = nil
     }
 
     public var name: String { core.name }
 
-    /// The tenant this collection is bound to (`nil` for a system collection).
-    public var tenant: TenantID? {
-        if case .tenant(let t) = scope { return t }
-        return nil
-    }
-
-    // MARK: scoping
+    // MARK: scoping (identity for a platform collection)
 
     func scoped(_ filter: BSONDocument, _ operation: String) throws -> BSONDocument {
-        guard case .tenant(let tenant) = scope else { return filter }
-        if filter["tenant_id"] != nil {
-            throw MongoError(kind: .rejected, operation: operation, collection: core.name,
-                             message: "a tenant-scoped filter may not name tenant_id; the scope adds \(tenant)")
-        }
-        var out: BSONDocument = ["tenant_id": .string(tenant.rawValue)]
-        for e in filter { out.append(e.key, e.value) }
-        return out
+        guard let tenant = scopeTenant else { return filter }
+        return try TenantGuard.scoped(filter, tenant: tenant, operation, core.name)
     }
 
     func stamped(_ document: BSONDocument, _ operation: String) throws -> BSONDocument {
-        guard case .tenant(let tenant) = scope else { return document }
-        if let existing = document["tenant_id"], existing != .string(tenant.rawValue) {
-            throw MongoError(kind: .rejected, operation: operation, collection: core.name,
-                             message: "document names tenant_id \(existing) in the scope of \(tenant)")
-        }
-        var out: BSONDocument = ["tenant_id": .string(tenant.rawValue)]
-        for e in document where e.key != "tenant_id" { out.append(e.key, e.value) }
-        return out
+        guard let tenant = scopeTenant else { return document }
+        return try TenantGuard.stamped(document, tenant: tenant, operation, core.name)
     }
 
     func checkedUpdate(_ update: BSONDocument, _ operation: String) throws -> BSONDocument {
-        guard tenant != nil else { return update }
-        guard update.keys.allSatisfy({ $0.hasPrefix("$") }) else { return try stamped(update, operation) }
-        for op in update {
-            if case .document(let fields) = op.value, fields.keys.contains(where: { $0 == "tenant_id" || $0.hasPrefix("tenant_id.") }) {
-                throw MongoError(kind: .rejected, operation: operation, collection: core.name,
-                                 message: "an update may not change tenant_id (\(op.key))")
-            }
-        }
-        return update
+        guard let tenant = scopeTenant else { return update }
+        return try TenantGuard.checkedUpdate(update, tenant: tenant, operation, core.name)
     }
 
     private func encode(_ document: Document, _ operation: String) throws -> BSONDocument {
@@ -96,12 +59,12 @@ public struct ScopedCollection<Document: Codable & Sendable>: Sendable {
         try await core.insertMany(try documents.map { try encode($0, "insert") })
     }
 
-    /// Upserts `documents` by their natural key (`key` fields, plus `tenant_id`), unordered, in batches of
-    /// `batchSize` with up to `concurrency` batches in flight.
+    /// Upserts `documents` by their natural key (`key` fields, plus `tenant_id` in a tenant scope), unordered, in
+    /// batches of `batchSize` with up to `concurrency` batches in flight.
     public func bulkUpsert(_ documents: [Document], key: [String], batchSize: Int = 1000, concurrency: Int = 4) async throws -> BulkResult {
         let writes = try documents.map { doc -> CollectionCore.BulkWrite in
             let d = try encode(doc, "bulk upsert")
-            var selector: BSONDocument = tenant.map { ["tenant_id": .string($0.rawValue)] } ?? [:]
+            var selector: BSONDocument = scopeTenant.map { ["tenant_id": .string($0.rawValue)] } ?? [:]
             for k in key {
                 guard let v = d[k] else {
                     throw MongoError(kind: .rejected, operation: "bulk upsert", collection: core.name, message: "document has no key field \(k)")
@@ -146,14 +109,14 @@ public struct ScopedCollection<Document: Codable & Sendable>: Sendable {
         try await core.count(filter: try scoped(filter, "count"))
     }
 
-    /// The tenant's documents matching `filter`, streamed in batches.
+    /// The matching documents (only the tenant's in a tenant scope), streamed in batches.
     public func find(_ filter: BSONDocument = [:], sort: BSONDocument? = nil, limit: Int? = nil,
                      projection: BSONDocument? = nil, batchSize: Int = 500) -> FindSequence<Document> {
         let core = core
         let scopedFilter = Result { try scoped(filter, "find") }
         var opts: BSONDocument = [:]
         if let sort { opts["sort"] = .document(sort) }
-        if let limit { opts["limit"] = .int64(Int64(limit)) }
+        if let limit { opts["limit"] = .int64(Int64(max(0, limit))) }
         if let projection { opts["projection"] = .document(projection) }
         opts["batchSize"] = .int64(Int64(max(1, min(batchSize, limit ?? batchSize))))
         let options = opts
@@ -166,65 +129,34 @@ public struct ScopedCollection<Document: Codable & Sendable>: Sendable {
         return try await it.next()
     }
 
-    /// Stages an aggregation may use in a tenant scope: none of them reads another collection or writes.
-    static var allowedStages: Set<String> {
-        ["$match", "$group", "$sort", "$limit", "$skip", "$project", "$addFields", "$set", "$unset", "$unwind",
-         "$count", "$sortByCount", "$bucket", "$replaceRoot", "$replaceWith", "$sample"]
+    /// The distinct values of `field` among the matching documents.
+    public func distinct(_ field: String, _ filter: BSONDocument = [:]) async throws -> [BSON] {
+        try await core.distinct(field, filter: try scoped(filter, "distinct"))
     }
 
-    /// Runs `pipeline` after a `$match` on the tenant. Stages that read other collections or write
-    /// (`$lookup`, `$unionWith`, `$out`, `$merge`, …) are refused.
+    /// Runs `pipeline`, after a `$match` on the tenant in a tenant scope. Stages that read other collections or
+    /// write (`$lookup`, `$unionWith`, `$out`, `$merge`, …) are refused in every scope.
     public func aggregate(_ pipeline: [BSONDocument], batchSize: Int = 500) -> FindSequence<BSONDocument> {
         let core = core
-        let tenant = tenant
+        let tenant = scopeTenant
         let checked = Result { () throws -> [BSONDocument] in
+            try TenantGuard.checkedPipeline(pipeline, core.name)
             guard let tenant else { return pipeline }
-            for stage in pipeline {
-                guard stage.count == 1, let op = stage.keys.first, Self.allowedStages.contains(op) else {
-                    throw MongoError(kind: .rejected, operation: "aggregate", collection: core.name,
-                                     message: "stage \(stage.keys.first ?? "{}") is not allowed in a tenant scope")
-                }
-            }
             return [["$match": ["tenant_id": .string(tenant.rawValue)]]] + pipeline
         }
         return FindSequence(open: { try await core.aggregate(try checked.get(), batchSize: batchSize) }, transform: { $0 },
                             client: core.client, batchSize: batchSize)
     }
 
-    /// Inserts, updates and replacements of this tenant's documents as they happen (change stream with
-    /// `fullDocument: updateLookup`). Pass a saved `resumeToken` to continue after a restart.
+    /// Inserts, updates and replacements (of this tenant's documents in a tenant scope) as they happen (change
+    /// stream with `fullDocument: updateLookup`). Pass a saved `resumeToken` to continue after a restart.
     public func watch(resumeAfter resumeToken: BSONDocument? = nil, maxAwait: Duration = .seconds(1)) -> ChangeStream<Document> {
-        let pipeline: [BSONDocument] = tenant.map { [["$match": ["fullDocument.tenant_id": .string($0.rawValue)]]] } ?? []
+        let pipeline: [BSONDocument] = scopeTenant.map { [["$match": ["fullDocument.tenant_id": .string($0.rawValue)]]] } ?? []
         return ChangeStream(core: core, pipeline: pipeline, resumeToken: resumeToken, maxAwait: maxAwait, decode: decoder("watch"))
     }
 }
 
-extension CollectionCore {
-    func bulkInBatches(_ writes: [BulkWrite], batchSize: Int, concurrency: Int) async throws -> BulkResult {
-        let size = max(1, batchSize)
-        let batches = stride(from: 0, to: writes.count, by: size).map { Array(writes[$0..<min($0 + size, writes.count)]) }
-        if session != nil || concurrency <= 1 {
-            var total = BulkResult()
-            for b in batches { total = total + (try await bulk(b)) }
-            return total
-        }
-        return try await withThrowingTaskGroup(of: BulkResult.self) { group in
-            var total = BulkResult()
-            var next = 0
-            while next < batches.count && next < concurrency {
-                let b = batches[next]
-                group.addTask { try await bulk(b) }
-                next += 1
-            }
-            while let r = try await group.next() {
-                total = total + r
-                if next < batches.count {
-                    let b = batches[next]
-                    group.addTask { try await bulk(b) }
-                    next += 1
-                }
-            }
-            return total
-        }
-    }
+extension MongoCollection where Access == TenantAccess {
+    /// The tenant this collection is bound to.
+    public var tenant: TenantID { scopeTenant! }  // non-nil by construction: the only initialiser for TenantAccess sets it
 }

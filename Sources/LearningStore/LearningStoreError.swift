@@ -1,0 +1,22 @@
+/// Errors of the data contract's operations, each saying what to do.
+public enum LearningStoreError: Error, Sendable, CustomStringConvertible, Equatable {
+    case versionNotFound(tenant: String, kind: ModelKind, version: String)
+    /// A version that is not complete (its documents were not all written) cannot become active.
+    case versionIncomplete(tenant: String, kind: ModelKind, version: String)
+    /// Activation found the version no longer `staging` and complete (pruned or changed by another run).
+    case activationConflict(tenant: String, kind: ModelKind, version: String)
+    case noActiveVersion(tenant: String, kind: ModelKind)
+    case noOlderVersion(tenant: String, kind: ModelKind, active: String)
+
+    public var description: String {
+        switch self {
+        case .versionNotFound(let t, let k, let v): "no \(k.rawValue) model version \(v) for tenant \(t)"
+        case .versionIncomplete(let t, let k, let v):
+            "\(k.rawValue) version \(v) of tenant \(t) is not complete (its run did not finish writing it); it cannot be activated"
+        case .activationConflict(let t, let k, let v):
+            "\(k.rawValue) version \(v) of tenant \(t) was not a complete staging version at activation (removed or changed by another run)"
+        case .noActiveVersion(let t, let k): "tenant \(t) has no active \(k.rawValue) version"
+        case .noOlderVersion(let t, let k, let a): "tenant \(t) has no complete retired \(k.rawValue) version older than the active \(a)"
+        }
+    }
+}

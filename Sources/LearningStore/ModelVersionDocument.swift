@@ -1,0 +1,48 @@
+public import Foundation
+
+/// `model_versions`: one version of a tenant's model of one kind, key (tenant_id, kind, version).
+public struct ModelVersionDocument: Codable, Sendable, Equatable {
+    public var kind: ModelKind
+    public var version: String
+    public var status: VersionStatus
+    public var metrics: [String: Double]
+    public var trained_at: Date
+    public var activated_at: Date?
+    /// Path of the artifact folder (`models/<tenant>/<kind>/<version>/`).
+    public var artifact: String
+    public var data_window_start: Date?
+    public var data_window_end: Date?
+    public var hyperparameters: [String: String]
+    /// True once every result document of the version is written (set before activation). Only a complete
+    /// version can become active. `nil` in documents written before this field existed: those were activated,
+    /// so a version that is not `staging` counts as complete.
+    public var complete: Bool?
+    /// Result documents written under the version.
+    public var documents: Int?
+    /// The lease owner (`host:pid:uuid`) of the run that staged it.
+    public var owner: String?
+    /// The risk model's feature schema (risk versions only).
+    public var feature_schema: FeatureSchema?
+    /// Notes for people (`popularity fallback: 12 learners`, …).
+    public var notes: [String]?
+
+    public init(kind: ModelKind, version: String, status: VersionStatus = .staging, metrics: [String: Double], trained_at: Date,
+                activated_at: Date? = nil, artifact: String, data_window_start: Date?, data_window_end: Date?,
+                hyperparameters: [String: String], feature_schema: FeatureSchema? = nil, notes: [String]? = nil) {
+        self.kind = kind
+        self.version = version
+        self.status = status
+        self.metrics = metrics
+        self.trained_at = trained_at
+        self.activated_at = activated_at
+        self.artifact = artifact
+        self.data_window_start = data_window_start
+        self.data_window_end = data_window_end
+        self.hyperparameters = hyperparameters
+        self.feature_schema = feature_schema
+        self.notes = notes
+    }
+
+    /// Whether the version may become active.
+    public var isComplete: Bool { complete ?? (status != .staging) }
+}

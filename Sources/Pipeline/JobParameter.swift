@@ -1,0 +1,62 @@
+import Foundation
+import LearningEvents
+
+/// A job parameter that maps onto `RefreshOptions` (the `params` of a job file, `--param k=v`). Values are
+/// validated here, with the same ranges as the command-line flags, so a job file cannot ask for what a
+/// command line could not.
+public enum JobParameter: String, Sendable, CaseIterable, Hashable {
+    case factors, iterations, regularization, alpha
+    case horizonDays = "horizon_days"
+    case inactivityDays = "inactivity_days"
+    case topK = "top_k"
+    case cutoff
+    case source
+    case catalog
+    case evaluate
+
+    /// Parameters every job kind accepts (where the data comes from and as of when).
+    public static let common: Set<JobParameter> = [.cutoff, .source, .catalog]
+
+    /// Sets the option this parameter names from its text form; throws `PipelineError.invalidOption` for a
+    /// value out of range.
+    public func apply(_ text: String, to options: inout RefreshOptions) throws {
+        func int(_ range: ClosedRange<Int>) throws -> Int {
+            guard let v = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(v) else {
+                throw PipelineError.invalidOption("\(rawValue) must be an integer in \(range.lowerBound)…\(range.upperBound), got '\(text)'")
+            }
+            return v
+        }
+        func float(_ range: ClosedRange<Float>) throws -> Float {
+            guard let v = Float(text.trimmingCharacters(in: .whitespaces)), v.isFinite, range.contains(v) else {
+                throw PipelineError.invalidOption("\(rawValue) must be a number in \(range.lowerBound)…\(range.upperBound), got '\(text)'")
+            }
+            return v
+        }
+        switch self {
+        case .factors: options.als.factors = try int(RefreshOptions.factorsRange)
+        case .iterations: options.als.iterations = try int(RefreshOptions.iterationsRange)
+        case .regularization: options.als.regularization = try float(RefreshOptions.regularizationRange)
+        case .alpha: options.als.alpha = try float(RefreshOptions.alphaRange)
+        case .horizonDays: options.horizonDays = try int(RefreshOptions.horizonRange)
+        case .inactivityDays: options.inactivityDays = try int(RefreshOptions.inactivityRange)
+        case .topK: options.topK = try int(RefreshOptions.topKRange)
+        case .cutoff:
+            guard let micros = Timestamp.parse(text), RefreshOptions.cutoffRange.contains(micros) else {
+                throw PipelineError.invalidOption("cutoff must be a timestamp between 1970 and 2200 (RFC 3339 or 'YYYY-MM-DD HH:MM:SS UTC'), got '\(text)'")
+            }
+            options.cutoff = micros
+        case .source:
+            let list = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !list.isEmpty else { throw PipelineError.invalidOption("source must name at least one location") }
+            options.source = list
+        case .catalog:
+            options.catalog = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case .evaluate:
+            switch text.lowercased() {
+            case "true", "yes", "1": options.evaluate = true
+            case "false", "no", "0": options.evaluate = false
+            default: throw PipelineError.invalidOption("evaluate must be true or false, got '\(text)'")
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+public import Foundation
+public import LearningStore
+public import Logging
+public import MongoStore
+
+/// What a phase needs to work on one tenant: its scope in MongoDB, the run's aggregates of its events, the
+/// catalog, the options, the run's clock, progress and a place to record what it did. A phase gets no
+/// handle on the job itself.
+public struct TenantRunContext: Sendable {
+    public let runID: String
+    public let tenant: TenantID
+    /// The tenant's collections (every query scoped by `tenant`).
+    public let scope: TenantScope
+    /// The registry (publishing under the tenant's lease).
+    public let registry: ModelRegistry
+    /// Per-enrolment aggregates of the tenant's events as of its cutoffs.
+    public let aggregate: TenantAggregator
+    public let catalog: Catalog
+    public let options: RefreshOptions
+    /// When the run started (the run's clock: result documents' `computed_at`, version names).
+    public let startedAt: Date
+    public let progress: ProgressReporter
+    public let logger: Logger
+    /// Where the phase records figures for the summary and the report.
+    public let record: TenantRunRecord
+
+    /// The tenant id as the aggregates name it.
+    public var tenantName: String { tenant.rawValue }
+
+    /// Lesson count of a course (by aggregate index) from the catalog; `nil` when the catalog lacks it.
+    public func lessonCount(_ course: Int) -> Int? { catalog.lessonCount(tenant: tenantName, course: aggregate.courses[course]) }
+
+    /// Title of a course (by aggregate index), the id when the catalog lacks it.
+    public func title(_ course: Int) -> String { catalog.title(tenant: tenantName, id: aggregate.courses[course]) }
+
+    /// Upserts `documents` into `spec` by its key (nothing in a dry run); returns how many were written.
+    @discardableResult
+    public func write<D>(_ documents: [D], to spec: CollectionSpec<D>) async throws -> Int {
+        guard !options.dryRun, !documents.isEmpty else { return 0 }
+        try await spec.upsert(documents, in: scope, batchSize: options.writeBatchSize)
+        return documents.count
+    }
+}
