@@ -23,6 +23,9 @@ public struct FeatureDocument: Codable, Sendable, Equatable {
     public var quiz_score_trend: Double?
     public var course_completed: Bool
     public var unenrolled: Bool
+    /// The iALS confidence of the enrolment (summed event weights), when the writer recorded it; see
+    /// `interactionWeight`.
+    public var confidence: Double?
 
     public init(learner_id: String, course_id: String, org_id: String?, as_of: Date, enrolled_at: Date?, last_activity_at: Date?,
                 days_since_last_activity: Double, active_days_7: Int, active_days_14: Int, active_days_28: Int,
@@ -47,6 +50,20 @@ public struct FeatureDocument: Codable, Sendable, Equatable {
         self.quiz_score_trend = quiz_score_trend
         self.course_completed = course_completed
         self.unenrolled = unenrolled
+    }
+
+    /// The enrolment's implicit-feedback weight for fold-in: `confidence` when recorded, else rebuilt from the counts
+    /// with the refresh's default event weights (enrolment 1, lesson start 0.5 and completion 1 per completed lesson,
+    /// view 0.25, quiz 1, course completion 4; unenrolling adds nothing). Lesson starts are not counted in
+    /// `learner_features`, so each completed lesson counts one start.
+    public var interactionWeight: Float {
+        if let confidence, confidence.isFinite, confidence >= 0 { return Float(confidence) }
+        var w = enrolled_at == nil ? 0 : 1.0
+        w += 1.5 * Double(max(0, lessons_completed))
+        w += 0.25 * Double(max(0, views))
+        w += Double(max(0, quiz_attempts))
+        if course_completed { w += 4 }
+        return Float(w)
     }
 
     /// Days from enrolment to `as_of` (0 when the enrolment date is unknown).

@@ -10,6 +10,15 @@ struct Configuration: Sendable {
     var pubsubEmulatorHost: String?
     var credentialsFile: String?
     var port: Int
+    /// `LODESTAR_JWT_SECRET`: the HS256 secret of development tokens (≥ 32 bytes).
+    var jwtSecret: String?
+    /// `LODESTAR_JWKS_URL`: the RS256/ES256 key set (https://…, file://… or a path).
+    var jwksURL: String?
+    /// `LODESTAR_JWT_ISSUER` / `LODESTAR_JWT_AUDIENCE`: required `iss` / `aud` of tokens, when set.
+    var jwtIssuer: String?
+    var jwtAudience: String?
+    /// `LODESTAR_MODELS_DIR`: the artifact root the API reads versions from (default `models`).
+    var modelsDirectory: String
     /// `LODESTAR_LEASE_SECONDS`: lease length (heartbeats every third of it).
     var leaseSeconds: Int
     /// `LODESTAR_QUARANTINE_TTL_DAYS`: how long quarantined rows are kept.
@@ -28,6 +37,11 @@ struct Configuration: Sendable {
         pubsubSubscription = env["PUBSUB_SUBSCRIPTION"]
         pubsubEmulatorHost = env["PUBSUB_EMULATOR_HOST"]
         credentialsFile = env["GOOGLE_APPLICATION_CREDENTIALS"]
+        jwtSecret = env["LODESTAR_JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        jwksURL = env["LODESTAR_JWKS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        jwtIssuer = env["LODESTAR_JWT_ISSUER"].flatMap { $0.isEmpty ? nil : $0 }
+        jwtAudience = env["LODESTAR_JWT_AUDIENCE"].flatMap { $0.isEmpty ? nil : $0 }
+        modelsDirectory = env["LODESTAR_MODELS_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "models"
         var problems: [String] = []
         func int(_ name: String, _ range: ClosedRange<Int>, _ fallback: Int) -> Int {
             guard let text = env[name] else { return fallback }
@@ -53,6 +67,11 @@ struct Configuration: Sendable {
             ("PUBSUB_EMULATOR_HOST", pubsubEmulatorHost ?? "(unset)"),
             ("GOOGLE_APPLICATION_CREDENTIALS", credentialsFile ?? "(unset)"),
             ("PORT", String(port)),
+            ("LODESTAR_JWT_SECRET", jwtSecret == nil ? "(unset)" : "(set, \(jwtSecret!.utf8.count) bytes)"),
+            ("LODESTAR_JWKS_URL", jwksURL ?? "(unset)"),
+            ("LODESTAR_JWT_ISSUER", jwtIssuer ?? "(unset)"),
+            ("LODESTAR_JWT_AUDIENCE", jwtAudience ?? "(unset)"),
+            ("LODESTAR_MODELS_DIR", modelsDirectory),
             ("LODESTAR_LEASE_SECONDS", String(leaseSeconds)),
             ("LODESTAR_QUARANTINE_TTL_DAYS", String(quarantineTTLDays)),
         ]

@@ -16,6 +16,8 @@ struct Lodestar: AsyncParsableCommand {
             Validate.self,
             BenchIngest.self,
             BenchModels.self,
+            ServeCommand.self,
+            TokenCommand.self,
         ]
     )
 }

@@ -56,3 +56,26 @@ struct ChangeStreamTests {
         try await t.finish()
     }
 }
+
+/// The platform-wide change feed of a tenant collection yields only tenant and key, for every tenant.
+@Suite struct TenantChangeFeedTests {
+    struct Row: Codable, Sendable {
+        var learner_id: String
+        var secret: String
+    }
+
+    @Test func yieldsTenantAndKeyOnly() async throws {
+        let t = try TestDatabase("feed")
+        try await t.db.tenant("tenant-a").collection("rows", as: Row.self).insert(Row(learner_id: "warmup", secret: "s"))
+        var it = try await t.db.watchTenantChanges(in: "rows", keyField: "learner_id", maxAwait: .milliseconds(200)).opened()
+        try await t.db.tenant("tenant-a").collection("rows", as: Row.self).insert(Row(learner_id: "l1", secret: "s"))
+        try await t.db.tenant("tenant-b").collection("rows", as: Row.self).insert(Row(learner_id: "l2", secret: "s"))
+        var seen: [TenantChange] = []
+        while seen.count < 2, let e = try await it.next() {
+            if let d = e.fullDocument { seen.append(d) }
+        }
+        #expect(seen.map { $0.tenant?.rawValue } == ["tenant-a", "tenant-b"])
+        #expect(seen.map(\.key) == ["l1", "l2"])
+        try await t.finish()
+    }
+}

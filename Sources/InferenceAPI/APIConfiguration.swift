@@ -1,0 +1,34 @@
+public import Foundation
+
+/// Settings of the HTTP API (the executable builds this from the environment and flags; see README "Configuration").
+public struct APIConfiguration: Sendable {
+    /// Bearer-token rules.
+    public var auth: AuthConfiguration
+    /// The artifact root (`models/`): a version's files are read from `<models>/<tenant>/<kind>/<version>/`, a path
+    /// built from validated ids, never from the path stored in MongoDB.
+    public var modelsDirectory: URL
+    /// `limit` when none is given, and the largest accepted.
+    public var defaultLimit: Int = 10
+    public var maximumLimit: Int = 100
+    /// The at-risk page size when none is given, and the largest accepted.
+    public var defaultPageSize: Int = 50
+    public var maximumPageSize: Int = 500
+    /// How long a learner's `learner_features` rows are reused without reading MongoDB again. A change stream on
+    /// `learner_features` drops an entry as soon as its rows change, so this bounds staleness only where change
+    /// streams are unavailable.
+    public var learnerCacheTTL: TimeInterval = 30
+    /// Learners kept in the row cache (per process) before entries are evicted.
+    public var learnerCacheCapacity: Int = 200_000
+    /// How often the active versions of cached tenants are checked (the fallback when change streams are off or
+    /// interrupted).
+    public var pollInterval: TimeInterval = 10
+    /// Follow `model_versions` and `learner_features` with change streams (off for a standalone server).
+    public var useChangeStreams: Bool = true
+    /// Threads for model compute (fold-in, top-K, explanations, artifact decoding).
+    public var computeThreads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    public init(auth: AuthConfiguration, modelsDirectory: URL) {
+        self.auth = auth
+        self.modelsDirectory = modelsDirectory
+    }
+}

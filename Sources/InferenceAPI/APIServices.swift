@@ -1,0 +1,18 @@
+import LearningStore
+import LinearAlgebra
+import MongoStore
+
+/// What the route collections share: the database, the model cache, the live recommender and the settings.
+struct APIServices: Sendable {
+    let db: MongoDatabase
+    let configuration: APIConfiguration
+    let cache: ModelCache
+    let registry: ModelRegistry
+    let compute: ComputeThreads
+    let recommender: LiveRecommender
+
+    /// The `limit` query parameter of list routes.
+    func limit(_ query: QueryParameters) throws -> Int {
+        try query.integer("limit", in: 1...configuration.maximumLimit, default: configuration.defaultLimit)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import LearningStore
+import MongoStore
+
+/// `GET /v1/tenants/{tenant}/at-risk?course_id=&min_risk=&limit=&cursor=`: enrolments by dropout risk, highest first
+/// (ties by learner and course), from the active risk version's stored scores, in pages that follow the
+/// `at_risk_page` index. Roles `service`, `tenant_admin` (only its `org_ids` when set), `platform_admin`.
+struct AtRiskRoutes {
+    let services: APIServices
+
+    struct Item: Encodable {
+        let learner_id: String
+        let course_id: String
+        let org_id: String?
+        let risk: Double
+        let band: String
+        let factors: [RiskRoutes.Factor]
+        let computed_at: Date
+    }
+
+    struct Page: Encodable {
+        let tenant_id: String
+        let model_version: String
+        let items: [Item]
+        /// Pass as `cursor` for the next page; null on the last page.
+        let next_cursor: String?
+
+        enum CodingKeys: String, CodingKey { case tenant_id, model_version, items, next_cursor }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(tenant_id, forKey: .tenant_id)
+            try c.encode(model_version, forKey: .model_version)
+            try c.encode(items, forKey: .items)
+            try c.encode(next_cursor, forKey: .next_cursor)  // null on the last page, not absent
+        }
+    }
+
+    func collection() -> RouteCollection<APIRequestContext> {
+        let routes = RouteCollection(context: APIRequestContext.self)
+        routes.get("at-risk") { request, context in try await atRisk(request, context) }
+        return routes
+    }
+
+    func atRisk(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let tenant = try Access.tenant(context.parameters.get("tenant") ?? "", principal)
+        try Access.require([.service, .tenantAdmin], principal, for: "at-risk lists")
+        let query = QueryParameters(request)
+        try query.onlyKnown(["course_id", "min_risk", "limit", "cursor"])
+        let course = try query.identifier("course_id")
+        let minRisk = try query.number("min_risk", in: 0...1, default: 0)
+        let limit = try query.integer("limit", in: 1...services.configuration.maximumPageSize,
+                                      default: services.configuration.defaultPageSize)
+        let cursor = try query.string("cursor", maxLength: AtRiskCursor.maximumLength).map(AtRiskCursor.decode)
+        let scope = services.db.tenant(tenant)
+        let version: String
+        if let cursor {
+            // The cursor's version must still be a readable (active or retired, complete) version of this tenant.
+            guard let v = try await StoreLayout.modelVersions.collection(in: scope)
+                .findOne(["kind": .string(ModelKind.risk.rawValue), "version": .string(cursor.v)]),
+                v.status != .staging, v.isComplete
+            else {
+                throw APIError(.badRequest, code: "cursor_expired", "the model version this cursor pages is gone; start again without a cursor")
+            }
+            version = v.version
+        } else {
+            guard let v = try await ActiveResults(db: services.db).activeVersion(tenant, .risk) else {
+                throw APIError(.notFound, code: "no_model", "this tenant has no active risk model")
+            }
+            version = v.version
+        }
+        var filter: BSONDocument = ["model_version": .string(version), "risk": ["$gte": .double(minRisk)]]
+        if let course { filter["course_id"] = .string(course) }
+        if let orgs = Access.organisations(principal) { filter["org_id"] = ["$in": .array(orgs.map(BSON.string))] }
+        if let cursor {
+            filter["$or"] = .array([
+                ["risk": ["$lt": .double(cursor.r)]],
+                ["risk": .double(cursor.r), "learner_id": ["$gt": .string(cursor.l)]],
+                ["risk": .double(cursor.r), "learner_id": .string(cursor.l), "course_id": ["$gt": .string(cursor.c)]],
+            ])
+        }
+        let docs = try await StoreLayout.risk.collection(in: scope)
+            .find(filter, sort: ["risk": -1, "learner_id": 1, "course_id": 1], limit: limit + 1).collect()
+        let page = docs.prefix(limit)
+        let next = docs.count > limit ? page.last.map { AtRiskCursor(v: version, r: $0.risk, l: $0.learner_id, c: $0.course_id).encoded } : nil
+        let items = page.map { d in
+            Item(learner_id: d.learner_id, course_id: d.course_id, org_id: d.org_id, risk: d.risk, band: d.band,
+                 factors: d.factors.map { RiskRoutes.Factor(feature: $0.feature, value: $0.value, contribution: $0.contribution) },
+                 computed_at: d.computed_at)
+        }
+        return try JSONResponse.make(Page(tenant_id: tenant.rawValue, model_version: version, items: items, next_cursor: next))
+    }
+}

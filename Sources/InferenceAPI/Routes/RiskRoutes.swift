@@ -1,0 +1,158 @@
+import Foundation
+import Hummingbird
+import LearningStore
+import Models
+import MongoStore
+
+/// A learner's risk: `GET /v1/tenants/{tenant}/learners/{learner}/risk` (the stored scores of the active risk
+/// version) and `POST /v1/tenants/{tenant}/risk:infer` (live: raw features, or a learner and course whose current
+/// `learner_features` row is read, through the active model and the feature schema it was trained with).
+struct RiskRoutes {
+    let services: APIServices
+
+    struct Factor: Codable, Sendable {
+        let feature: String
+        let value: Double
+        let contribution: Double
+    }
+
+    struct StoredScore: Encodable {
+        let course_id: String
+        let org_id: String?
+        let risk: Double
+        let band: String
+        let factors: [Factor]
+        let computed_at: Date
+    }
+
+    struct LearnerRisk: Encodable {
+        let tenant_id: String
+        let learner_id: String
+        let model_version: String
+        let scores: [StoredScore]
+    }
+
+    struct Inference: Encodable {
+        let tenant_id: String
+        let model_version: String
+        let learner_id: String?
+        let course_id: String?
+        let risk: Double
+        let band: String
+        let baseline: Double
+        let factors: [Factor]
+        let features: [String: Double]
+    }
+
+    /// How many factors a live inference returns (as many as a stored score).
+    static let factorCount = 5
+
+    func collection() -> RouteCollection<APIRequestContext> {
+        let routes = RouteCollection(context: APIRequestContext.self)
+        routes.get("learners/{learner}/risk") { request, context in try await learnerRisk(request, context) }
+        routes.post("risk:infer") { request, context in try await infer(request, context) }
+        return routes
+    }
+
+    func learnerRisk(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let tenant = try Access.tenant(context.parameters.get("tenant") ?? "", principal)
+        let learner = try PathParameter.identifier(context.parameters.get("learner"), "learner")
+        let view = try Access.learner(learner, principal, roles: [.learner, .service, .tenantAdmin], for: "a learner's risk")
+        try QueryParameters(request).onlyKnown([])
+        guard let version = try await ActiveResults(db: services.db).activeVersion(tenant, .risk) else {
+            throw APIError(.notFound, code: "no_model", "this tenant has no active risk model")
+        }
+        var docs = try await StoreLayout.risk.collection(in: services.db.tenant(tenant))
+            .find(["model_version": .string(version.version), "learner_id": .string(learner)], sort: ["course_id": 1], limit: 10_000)
+            .collect()
+        if case .organisations(let orgs) = view { docs = docs.filter { $0.org_id.map(orgs.contains) ?? false } }
+        let scores = docs.map { d in
+            StoredScore(course_id: d.course_id, org_id: d.org_id, risk: d.risk, band: d.band,
+                        factors: d.factors.map { Factor(feature: $0.feature, value: $0.value, contribution: $0.contribution) },
+                        computed_at: d.computed_at)
+        }
+        return try JSONResponse.make(LearnerRisk(tenant_id: tenant.rawValue, learner_id: learner, model_version: version.version, scores: scores))
+    }
+
+    /// Raw inputs given in a request (`nil`: unknown, the schema's missing value applies).
+    struct GivenFeatures: FeatureInputSource {
+        let values: [FeatureInput: Double]
+        func featureInput(_ input: FeatureInput) -> Double? { values[input] }
+    }
+
+    func infer(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let tenant = try Access.tenant(context.parameters.get("tenant") ?? "", principal)
+        try QueryParameters(request).onlyKnown([])
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        guard case .object(let object)? = JSONValue.parse(Data(buffer: body)) else {
+            throw APIError.invalidBody("the body must be a JSON object: {\"features\": {…}} or {\"learner_id\", \"course_id\"}")
+        }
+        if let extra = object.keys.first(where: { !["features", "learner_id", "course_id"].contains($0) }) {
+            throw APIError.invalidBody("unknown field \(String(extra.prefix(64)).debugDescription)")
+        }
+        let source: any FeatureInputSource
+        var learner: String? = nil, course: String? = nil
+        if let features = object["features"] {
+            guard object["learner_id"] == nil, object["course_id"] == nil else {
+                throw APIError.invalidBody("give either features or learner_id and course_id, not both")
+            }
+            try Access.require([.service, .tenantAdmin, .dataScientist], principal, for: "risk inference from features")
+            source = try Self.parseFeatures(features)
+        } else {
+            guard case .string(let l)? = object["learner_id"], case .string(let c)? = object["course_id"] else {
+                throw APIError.invalidBody("give features, or learner_id and course_id (strings)")
+            }
+            learner = try PathParameter.identifier(l, "learner_id")
+            course = try PathParameter.identifier(c, "course_id")
+            let view = try Access.learner(learner!, principal, roles: [.learner, .service, .tenantAdmin], for: "a learner's risk")
+            let rows = try await LearnerRowsCache.read(services.db, tenant, learner!)
+            guard let row = rows.first(where: { $0.course_id == course }) else {
+                throw APIError.notFound("no enrolment of this learner in this course")
+            }
+            if case .organisations(let orgs) = view, !(row.org_id.map(orgs.contains) ?? false) {
+                throw APIError.notFound("no enrolment of this learner in this course")
+            }
+            source = row
+        }
+        guard let snapshot = try await services.cache.risk(tenant) else {
+            throw APIError(.notFound, code: "no_model", "this tenant has no active risk model")
+        }
+        let schema = snapshot.schema, model = snapshot.model
+        let vector = schema.vector(source).map(Double.init)
+        let prediction = try await services.compute.run { try model.predict(vector) }
+        return try JSONResponse.make(Inference(
+            tenant_id: tenant.rawValue, model_version: snapshot.version.version, learner_id: learner, course_id: course,
+            risk: prediction.probability, band: prediction.band.rawValue, baseline: prediction.baseline,
+            factors: prediction.contributions.prefix(Self.factorCount).map { Factor(feature: $0.feature, value: $0.value, contribution: $0.contribution) },
+            features: Dictionary(uniqueKeysWithValues: zip(schema.names, vector))))
+    }
+
+    /// The accepted range of each raw input (as in openapi.yaml).
+    static let inputRanges: [FeatureInput: ClosedRange<Double>] = [
+        .daysSinceLastActivity: 0...100_000, .activeDays7: 0...7, .activeDays14: 0...14, .activeDays28: 0...28,
+        .completionRatio: 0...1, .lessonsCompleted: 0...100_000, .views: 0...1_000_000, .timeSpentSeconds: 0...1_000_000_000,
+        .quizAttempts: 0...100_000, .quizMeanScore: 0...1, .quizScoreTrend: -100...100, .daysEnrolled: 0...100_000,
+    ]
+
+    /// `{"<learner_features field>": number | null, …}` with the fields `FeatureInput` names.
+    static func parseFeatures(_ value: JSONValue) throws -> GivenFeatures {
+        guard case .object(let dict) = value else { throw APIError.invalidBody("features must be an object of numbers") }
+        var out: [FeatureInput: Double] = [:]
+        for (key, raw) in dict {
+            guard let input = FeatureInput(rawValue: key) else {
+                throw APIError.invalidBody("features: unknown feature \(String(key.prefix(64)).debugDescription); known: "
+                    + FeatureInput.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            if raw == .null { continue }
+            guard case .number(let d) = raw else { throw APIError.invalidBody("features.\(key) must be a number or null") }
+            let range = inputRanges[input] ?? 0...1e9
+            guard d.isFinite, range.contains(d) else {
+                throw APIError.invalidBody("features.\(key) must be from \(range.lowerBound) to \(range.upperBound)")
+            }
+            out[input] = d
+        }
+        return GivenFeatures(values: out)
+    }
+}

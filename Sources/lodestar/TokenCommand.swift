@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import InferenceAPI
+import JWTKit
+import LearningEvents
+
+/// `lodestar token`: mints a development HS256 token from `LODESTAR_JWT_SECRET` (for curl and the quickstart).
+/// Production tokens come from the identity provider (RS256/ES256 via `LODESTAR_JWKS_URL`).
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Print a development bearer token (HS256, signed with LODESTAR_JWT_SECRET).")
+
+    @Option(help: "Tenant the token speaks for (omit only with --role platform_admin).")
+    var tenant: String?
+
+    @Option(help: "A role: learner, service, tenant_admin, data_scientist or platform_admin (repeatable).")
+    var role: [String] = ["service"]
+
+    @Option(help: "The learner of a learner token.")
+    var learner: String?
+
+    @Option(help: "An organisation a tenant_admin is limited to (repeatable).")
+    var org: [String] = []
+
+    @Option(help: "Subject (sub claim).")
+    var subject = "dev"
+
+    @Option(help: "Lifetime in seconds (60…86400).")
+    var ttl = 3600
+
+    func validate() throws {
+        for r in role where Role(rawValue: r) == nil {
+            throw ValidationError("unknown role '\(r)': use \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard (60...86_400).contains(ttl) else { throw ValidationError("--ttl must be 60…86400 seconds") }
+        if let tenant, !Identifier.isValid(tenant) { throw ValidationError("invalid tenant id '\(tenant)'") }
+        if tenant == nil && !role.contains(Role.platformAdmin.rawValue) { throw ValidationError("give --tenant") }
+        if role.contains(Role.learner.rawValue) && learner == nil { throw ValidationError("a learner token needs --learner") }
+        for id in org + [learner].compactMap({ $0 }) where !Identifier.isValid(id) { throw ValidationError("invalid id '\(id)'") }
+    }
+
+    func run() async throws {
+        let config = Configuration()
+        guard let secret = config.jwtSecret else { throw ValidationError("set LODESTAR_JWT_SECRET (at least 32 bytes)") }
+        guard secret.utf8.count >= AuthConfiguration.minimumSecretBytes else {
+            throw ValidationError("LODESTAR_JWT_SECRET must be at least \(AuthConfiguration.minimumSecretBytes) bytes")
+        }
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: Array(secret.utf8)), digestAlgorithm: .sha256)
+        let now = Date()
+        let claims = TokenClaims(sub: subject, tenant_id: tenant, roles: role, org_ids: org.isEmpty ? nil : org, learner_id: learner,
+                                 expires: now.addingTimeInterval(TimeInterval(ttl)), issuedAt: now,
+                                 issuer: config.jwtIssuer, audience: config.jwtAudience.map { [$0] })
+        print(try await keys.sign(claims))
+    }
+}

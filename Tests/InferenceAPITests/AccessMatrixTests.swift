@@ -1,0 +1,134 @@
+import Foundation
+import HummingbirdTesting
+@testable import InferenceAPI
+import LearningStore
+import MongoStore
+import Testing
+
+/// Every route × every role × own/other tenant, organisation and learner: the status the access rules give, bodies
+/// that conform to openapi.yaml, and no 200 that carries another tenant's, organisation's or learner's data.
+@Suite struct AccessMatrixTests {
+    enum Route: String, CaseIterable {
+        case recommendations, learnerRisk, inferFeatures, inferLearner, atRisk, similar, models
+    }
+
+    /// A token holder of the matrix.
+    struct Caller: CustomStringConvertible {
+        let name: String
+        let roles: [String]
+        let learner: String?
+        let orgs: [String]?
+        var description: String { name }
+        var isPlatform: Bool { roles.contains("platform_admin") }
+    }
+
+    /// The status the README's rules give.
+    static func expected(_ route: Route, _ c: Caller, ownTenant: Bool, ownLearner: Bool, ownOrg: Bool) -> Int {
+        if !ownTenant && !c.isPlatform { return 404 }
+        if c.isPlatform { return 200 }
+        let r = Set(c.roles)
+        switch route {
+        case .recommendations:
+            if r.contains("service") { return 200 }
+            if r.contains("learner") { return ownLearner ? 200 : 404 }
+            return 403
+        case .learnerRisk:
+            if r.contains("service") || r.contains("tenant_admin") { return 200 }  // an admin of other orgs sees no scores
+            if r.contains("learner") { return ownLearner ? 200 : 404 }
+            return 403
+        case .inferFeatures:
+            return r.isDisjoint(with: ["service", "tenant_admin", "data_scientist"]) ? 403 : 200
+        case .inferLearner:
+            if r.contains("service") { return 200 }
+            if r.contains("tenant_admin") { return c.orgs == nil || ownOrg ? 200 : 404 }
+            if r.contains("learner") { return ownLearner ? 200 : 404 }
+            return 403
+        case .atRisk:
+            return r.isDisjoint(with: ["service", "tenant_admin"]) ? 403 : 200
+        case .similar:
+            return r.isEmpty || !r.isSubset(of: Set(Role.allCases.map(\.rawValue))) ? 403 : 200
+        case .models:
+            return r.isDisjoint(with: ["service", "tenant_admin", "data_scientist"]) ? 403 : 200
+        }
+    }
+
+    @Test func everyRouteRoleAndTarget() async throws {
+        let f = try await APIFixture.shared()
+        let (api, _) = try await f.api()
+        let a = APIFixture.tenantA.rawValue, b = APIFixture.tenantB.rawValue
+        // Two learners of tenant A with stored risk scores, and a course both tenants' models know.
+        let scored = try await StoreLayout.risk.collection(in: f.db.tenant(APIFixture.tenantA)).find(sort: ["learner_id": 1], limit: 200).collect()
+        let l1 = scored[0].learner_id, c1 = scored[0].course_id
+        let l2 = scored.first { $0.learner_id != l1 }!.learner_id
+        let org1 = try #require(f.org(APIFixture.tenantA, l1))
+        let openCourse = try #require(f.catalog.first {
+            $0.tenantID == a && $0.published && $0.orgIDs.isEmpty && f.modelCourses[a]!.contains($0.courseID)
+        }?.courseID)
+        let callers = [
+            Caller(name: "learner", roles: ["learner"], learner: l1, orgs: nil),
+            Caller(name: "service", roles: ["service"], learner: nil, orgs: nil),
+            Caller(name: "tenant_admin", roles: ["tenant_admin"], learner: nil, orgs: nil),
+            Caller(name: "tenant_admin(own org)", roles: ["tenant_admin"], learner: nil, orgs: [org1]),
+            Caller(name: "tenant_admin(other org)", roles: ["tenant_admin"], learner: nil, orgs: ["org-elsewhere"]),
+            Caller(name: "data_scientist", roles: ["data_scientist"], learner: nil, orgs: nil),
+            Caller(name: "platform_admin", roles: ["platform_admin"], learner: nil, orgs: nil),
+            Caller(name: "no known role", roles: ["auditor"], learner: nil, orgs: nil),
+        ]
+        try await api.testApplication.test(.router) { raw in
+            let client = try APIClient(raw)
+            var checked = 0
+            for caller in callers {
+                let token = try await Tokens.make(tenant: caller.isPlatform ? nil : a, roles: caller.roles, learner: caller.learner, orgs: caller.orgs)
+                for route in Route.allCases {
+                    for tenant in [a, b] {
+                        for learner in [l1, l2] {
+                            let ownTenant = tenant == a, ownLearner = learner == l1
+                            let ownOrg = caller.orgs.map { $0.contains(f.org(APIFixture.tenantA, learner) ?? "") } ?? true
+                            // In tenant B the ids of A's learner and course may not exist: the outcome for a caller
+                            // of A must still be 404 before anything is looked up.
+                            let r: APIResponse
+                            switch route {
+                            case .recommendations: r = try await client.get("/v1/tenants/\(tenant)/learners/\(learner)/recommendations?limit=5", token: token)
+                            case .learnerRisk: r = try await client.get("/v1/tenants/\(tenant)/learners/\(learner)/risk", token: token)
+                            case .inferFeatures:
+                                r = try await client.post("/v1/tenants/\(tenant)/risk:infer", token: token,
+                                                          body: #"{"features": {"days_since_last_activity": 9, "active_days_7": 1, "completion_ratio": 0.2}}"#)
+                            case .inferLearner:
+                                let course = ownLearner ? c1 : scored.first { $0.learner_id == l2 }!.course_id
+                                r = try await client.post("/v1/tenants/\(tenant)/risk:infer", token: token,
+                                                          body: #"{"learner_id": "\#(learner)", "course_id": "\#(course)"}"#)
+                            case .atRisk: r = try await client.get("/v1/tenants/\(tenant)/at-risk?limit=20", token: token)
+                            case .similar: r = try await client.get("/v1/tenants/\(tenant)/courses/\(openCourse)/similar?limit=5", token: token)
+                            case .models: r = try await client.get("/v1/tenants/\(tenant)/models", token: token)
+                            }
+                            let want = Self.expected(route, caller, ownTenant: ownTenant, ownLearner: ownLearner, ownOrg: ownOrg)
+                            // Tenant B has its own models, but A's learner ids may be unknown there: a platform
+                            // administrator's learner-scoped calls in B answer 200 (new learner) or 404 (no enrolment).
+                            if caller.isPlatform && !ownTenant && (route == .inferLearner || route == .similar) {
+                                #expect([200, 404].contains(r.status), "\(caller) \(route) \(tenant) \(learner): \(r.status) \(r.text)")
+                            } else {
+                                #expect(r.status == want, "\(caller) \(route) tenant \(tenant) learner \(learner): \(r.status) \(r.text.prefix(200))")
+                            }
+                            if r.status == 200 {
+                                #expect(r["tenant_id"]?.string == tenant, "\(caller) \(route): body of another tenant")
+                                if route == .recommendations || route == .learnerRisk {
+                                    #expect(r["learner_id"]?.string == learner)
+                                }
+                                if let orgs = caller.orgs, caller.roles == ["tenant_admin"] {
+                                    for item in (r["items"] ?? r["scores"])?.array ?? [] {
+                                        #expect(item["org_id"]?.string.map(orgs.contains) == true, "\(caller) \(route): row of another organisation")
+                                    }
+                                }
+                                #expect(!r.text.contains(ownTenant ? b : a), "\(caller) \(route): names the other tenant")
+                            }
+                            if r.status == 404 && !ownTenant { #expect(r.errorCode == "not_found") }
+                            checked += 1
+                        }
+                    }
+                }
+            }
+            #expect(checked == callers.count * Route.allCases.count * 4)
+            client.expectConformance()
+        }
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+@testable import InferenceAPI
+import JWTKit
+import Logging
+import Synchronization
+import Testing
+
+/// The OWASP JWT cheat sheet's attacks against the API's token checks.
+@Suite struct JWTTests {
+    static let path = "/v1/tenants/tenant-000/models"
+
+    /// An RSA key made by openssl (PEM) and its JWK.
+    static func rsaKey(kid: String) throws -> (Insecure.RSA.PrivateKey, [String: Any]) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        p.arguments = ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let pem = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let key = try Insecure.RSA.PrivateKey(pem: pem)
+        let (n, e) = try key.publicKey.getKeyPrimitives()
+        return (key, ["kty": "RSA", "kid": kid, "use": "sig", "n": Base64URL.encode(n), "e": Base64URL.encode(e)])
+    }
+
+    static func ecKey(kid: String) -> (ES256PrivateKey, [String: Any]) {
+        let key = ES256PrivateKey()
+        let params = key.parameters!
+        return (key, ["kty": "EC", "kid": kid, "crv": "P-256", "x": params.x, "y": params.y])
+    }
+
+    static func writeJWKS(_ keys: [[String: Any]], to url: URL) throws {
+        try JSONSerialization.data(withJSONObject: ["keys": keys]).write(to: url, options: .atomic)
+    }
+
+    static func claims(tenant: String = "tenant-000", roles: [String] = ["service"], exp: Date = Date().addingTimeInterval(300),
+                       nbf: Date? = nil, iss: String? = nil, aud: [String]? = nil) -> TokenClaims {
+        TokenClaims(sub: "s", tenant_id: tenant, roles: roles, expires: exp, notBefore: nbf, issuer: iss, audience: aud)
+    }
+
+    @Test func attacksAreRefused() async throws {
+        let f = try await APIFixture.shared()
+        let dir = f.dir.appendingPathComponent("jwks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let jwksFile = dir.appendingPathComponent("jwks.json")
+        let (rsa, rsaJWK) = try Self.rsaKey(kid: "rsa-1")
+        let (ec, ecJWK) = Self.ecKey(kid: "ec-1")
+        try Self.writeJWKS([rsaJWK, ecJWK], to: jwksFile)
+        let (api, _) = try await f.api(jwks: .file(jwksFile), warm: false)
+
+        let rsaKeys = JWTKeyCollection()
+        await rsaKeys.add(rsa: rsa, digestAlgorithm: .sha256, kid: "rsa-1")
+        let ecKeys = JWTKeyCollection()
+        await ecKeys.add(ecdsa: ec, kid: "ec-1")
+        let good = try await Tokens.make(tenant: "tenant-000", roles: ["service"])
+        let rs256 = try await rsaKeys.sign(Self.claims(), kid: "rsa-1")
+        // A key the server has not seen yet, and the key set that will publish it.
+        let (rsa2, rsa2JWK) = try Self.rsaKey(kid: "rsa-2")
+        let keys2 = JWTKeyCollection()
+        await keys2.add(rsa: rsa2, digestAlgorithm: .sha256, kid: "rsa-2")
+        let rotated = try await keys2.sign(Self.claims(), kid: "rsa-2")
+        let rotatedSet = try JSONSerialization.data(withJSONObject: ["keys": [rsaJWK, ecJWK, rsa2JWK]])
+        let es256 = try await ecKeys.sign(Self.claims(), kid: "ec-1")
+
+        try await api.testApplication.test(.router) { raw in
+            let client = try APIClient(raw)
+            func status(_ token: String?) async throws -> Int { try await client.get(Self.path, token: token).status }
+
+            // The accepted ones.
+            #expect(try await status(good) == 200)
+            #expect(try await status(rs256) == 200)
+            #expect(try await status(es256) == 200)
+
+            // No token, not a bearer token, garbage.
+            #expect(try await status(nil) == 401)
+            let basic = try await client.request(.get, Self.path, headers: [.authorization: "Basic dXNlcjpwYXNz"])
+            #expect(basic.status == 401 && basic.headers[.wwwAuthenticate] != nil)
+            #expect(try await status("not-a-jwt") == 401)
+            #expect(try await status(String(repeating: "a", count: 9000)) == 401)
+
+            // alg none (in any spelling), with or without a signature.
+            let payload = Tokens.payload(tenant: "tenant-000", roles: ["service"])
+            for alg in ["none", "None", "NONE", "nOnE"] {
+                #expect(try await status(Tokens.raw(header: ["alg": alg, "typ": "JWT"], payload: payload, signature: [])) == 401)
+                #expect(try await status(Tokens.raw(header: ["alg": alg], payload: payload, signature: [1, 2, 3])) == 401)
+            }
+            // Unlisted algorithms.
+            for alg in ["HS384", "HS512", "RS512", "PS256", "ES384", "EdDSA", ""] {
+                #expect(try await status(Tokens.raw(header: ["alg": alg, "kid": "rsa-1"], payload: payload, signature: [1])) == 401)
+            }
+
+            // Algorithm confusion: an HS256 token keyed with the RSA public key (PEM and DER), naming the RSA kid.
+            for secret in [Array(rsa.publicKey.pemRepresentation.utf8), Array(rsa.publicKey.derRepresentation)] {
+                let confused = JWTKeyCollection()
+                await confused.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+                var header = JWTHeader()
+                header.kid = "rsa-1"
+                let forged = try await confused.sign(Self.claims(), header: header)
+                #expect(try await status(forged) == 401)
+            }
+            // An RS256 header on the EC key's kid, and an ES256 header on the RSA key's kid.
+            let rsAsEC = try await rsaKeys.sign(Self.claims(), kid: "rsa-1")
+            let parts = rsAsEC.split(separator: ".")
+            let swapped = Base64URL.encode(try JSONSerialization.data(withJSONObject: ["alg": "RS256", "kid": "ec-1"])) + "." + parts[1] + "." + parts[2]
+            #expect(try await status(swapped) == 401)
+            let ecAsRS = es256.split(separator: ".")
+            let swapped2 = Base64URL.encode(try JSONSerialization.data(withJSONObject: ["alg": "ES256", "kid": "rsa-1"])) + "." + ecAsRS[1] + "." + ecAsRS[2]
+            #expect(try await status(swapped2) == 401)
+
+            // Tampering: another tenant in a signed payload; a signature of another token; a wrong secret.
+            let goodParts = good.split(separator: ".")
+            let tampered = goodParts[0] + "." + Base64URL.encode(try JSONSerialization.data(withJSONObject: Tokens.payload(tenant: "tenant-001", roles: ["platform_admin"]))) + "." + goodParts[2]
+            #expect(try await status(String(tampered)) == 401)
+            #expect(try await status(try await Tokens.make(tenant: "tenant-000", roles: ["service"], secret: "another-secret-of-at-least-32-bytes-long")) == 401)
+
+            // Time: expired, not yet valid, no expiry at all; within the clock skew is fine.
+            #expect(try await status(try await Tokens.make(tenant: "tenant-000", roles: ["service"], expires: Date().addingTimeInterval(-120))) == 401)
+            #expect(try await status(try await Tokens.make(tenant: "tenant-000", roles: ["service"], notBefore: Date().addingTimeInterval(600))) == 401)
+            #expect(try await status(try await Tokens.make(tenant: "tenant-000", roles: ["service"], expires: Date().addingTimeInterval(-5))) == 200)
+            let noExp = JWTKeyCollection()
+            await noExp.add(hmac: HMACKey(from: Array(APIFixture.secret.utf8)), digestAlgorithm: .sha256)
+            #expect(try await status(try await noExp.sign(TokenClaims(sub: "s", tenant_id: "tenant-000", roles: ["service"], expires: nil))) == 401)
+
+            // Claims: a tenant id that breaks the identifier rule, no tenant, a learner token without a learner id.
+            #expect(try await status(try await Tokens.make(tenant: "../tenant-000", roles: ["service"])) == 401)
+            #expect(try await status(try await Tokens.make(tenant: nil, roles: ["service"])) == 401)
+            #expect(try await status(try await Tokens.make(tenant: "tenant-000", roles: ["learner"], sub: "")) == 401)
+
+            // Key rotation: a token signed by a key the server has not seen yet is accepted once the JWKS has it
+            // (refetched on the unknown kid), and refused while it does not.
+            #expect(try await status(rotated) == 401)
+            try rotatedSet.write(to: jwksFile, options: .atomic)
+            #expect(try await status(rotated) == 200)
+            client.expectConformance()
+        }
+    }
+
+    @Test func issuerAndAudienceWhenConfigured() async throws {
+        let f = try await APIFixture.shared()
+        let (api, _) = try await f.api(issuer: "https://idp.example", audience: "lodestar", warm: false)
+        try await api.testApplication.test(.router) { raw in
+            let client = try APIClient(raw)
+            func status(iss: String?, aud: [String]?) async throws -> Int {
+                try await client.get(Self.path, token: try await Tokens.make(tenant: "tenant-000", roles: ["service"], issuer: iss, audience: aud)).status
+            }
+            #expect(try await status(iss: "https://idp.example", aud: ["lodestar"]) == 200)
+            #expect(try await status(iss: "https://idp.example", aud: ["other", "lodestar"]) == 200)
+            #expect(try await status(iss: "https://evil.example", aud: ["lodestar"]) == 401)
+            #expect(try await status(iss: nil, aud: ["lodestar"]) == 401)
+            #expect(try await status(iss: "https://idp.example", aud: ["other"]) == 401)
+            #expect(try await status(iss: "https://idp.example", aud: nil) == 401)
+            client.expectConformance()
+        }
+    }
+
+    @Test func shortSecretsAndMissingKeysAreRefused() throws {
+        #expect(throws: AuthConfiguration.Invalid.self) { try AuthConfiguration(hmacSecret: Array("short".utf8)) }
+        #expect(throws: AuthConfiguration.Invalid.self) { try AuthConfiguration(hmacSecret: nil, jwks: nil) }
+        #expect(try AuthConfiguration.jwksSource("https://idp/.well-known/jwks.json") == .url(URL(string: "https://idp/.well-known/jwks.json")!))
+        #expect(try AuthConfiguration.jwksSource("/etc/jwks.json") == .file(URL(fileURLWithPath: "/etc/jwks.json")))
+        #expect(throws: AuthConfiguration.Invalid.self) { try AuthConfiguration.jwksSource("ftp://x/jwks") }
+    }
+
+    /// Every log line of a run with good, bad and forged tokens: none carries a token or its signature.
+    @Test func tokensNeverReachTheLogs() async throws {
+        let f = try await APIFixture.shared()
+        let lines = LogLines()
+        let (api, _) = try await f.api(warm: false)
+        let logger = Logger(label: "capture") { _ in lines.handler() }
+        let app = Application(router: api.router(), logger: logger)
+        let good = try await Tokens.make(tenant: "tenant-000", roles: ["service"])
+        let expired = try await Tokens.make(tenant: "tenant-000", roles: ["service"], expires: Date().addingTimeInterval(-3600))
+        let forged = Tokens.raw(header: ["alg": "none"], payload: Tokens.payload(tenant: "tenant-000", roles: ["service"]), signature: [9, 9])
+        try await app.test(.router) { raw in
+            let client = try APIClient(raw)
+            for t in [good, expired, forged] {
+                _ = try await client.get(Self.path, token: t)
+                _ = try await client.get("/v1/tenants/tenant-001/at-risk", token: t)
+                _ = try await client.get("/v1/nowhere", token: t)
+            }
+        }
+        let all = lines.all
+        #expect(all.count >= 9, "the access log wrote \(all.count) lines")
+        for t in [good, expired, forged] {
+            let signature = String(t.split(separator: ".").last ?? "")
+            #expect(!all.contains { $0.contains(t) || (!signature.isEmpty && $0.contains(signature)) })
+        }
+        #expect(all.contains { $0.contains("request_id") && $0.contains("route") })
+    }
+}
+
+/// A log handler that keeps every line (message and metadata) in memory.
+final class LogLines: Sendable {
+    private let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+
+    func handler() -> some LogHandler { Handler(sink: self) }
+
+    struct Handler: LogHandler {
+        let sink: LogLines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
+                 function: String, line: UInt) {
+            let all = self.metadata.merging(metadata ?? [:]) { $1 }
+            let text = "\(level) \(message) " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            sink.lines.withLock { $0.append(text) }
+        }
+    }
+}

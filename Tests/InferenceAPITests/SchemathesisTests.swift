@@ -1,0 +1,44 @@
+import Foundation
+import HummingbirdTesting
+@testable import InferenceAPI
+import LodestarTestSupport
+import Testing
+
+/// schemathesis (from the test venv) against a live server on the pipeline's data: every operation of openapi.yaml
+/// with generated valid and invalid inputs; no 5xx, and every response matches the schema.
+@Suite struct SchemathesisTests {
+    @Test func liveServerConformsToTheSpec() async throws {
+        let f = try await APIFixture.shared()
+        let python = try TestEnvironment.python()
+        let schemathesis = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("schemathesis").path
+        let (api, _) = try await f.api()
+        let token = try await Tokens.make(tenant: "tenant-000", roles: ["service", "tenant_admin", "data_scientist"], expires: Date().addingTimeInterval(3600))
+        let report = f.dir.appendingPathComponent("schemathesis-\(UUID().uuidString)")
+        let (status, output) = try await api.testApplication.test(.live) { client -> (Int32, String) in
+            let port = try #require(client.port)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: schemathesis)
+            p.arguments = [
+                "run", "http://127.0.0.1:\(port)/openapi.json",
+                "--header", "Authorization: Bearer \(token)",
+                "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+                "--phases", "examples,coverage,fuzzing", "--max-examples", "25", "--seed", "7", "--generation-database", "none",
+                "--workers", "2", "--no-color", "--request-timeout", "10", "--report-dir", report.path,
+            ]
+            var env = ProcessInfo.processInfo.environment
+            env["SCHEMATHESIS_HOOKS"] = nil
+            p.environment = env
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            let data = await withCheckedContinuation { (c: CheckedContinuation<Data, Never>) in
+                DispatchQueue.global().async { c.resume(returning: out.fileHandleForReading.readDataToEndOfFile()) }
+            }
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        #expect(status == 0, "schemathesis failed:\n\(output.suffix(6000))")
+        #expect(output.contains("passed") || output.contains("Passed"), "\(output.suffix(2000))")
+    }
+}

@@ -1,0 +1,244 @@
+"""bench/run api: live recommendations over HTTP on loopback, Lodestar (`lodestar serve`, release build) against a
+FastAPI + uvicorn + numpy peer serving the same embeddings with the same exclusions and catalog, loaded by wrk.
+
+Data: one generated tenant (BENCH_API_LEARNERS learners, default 10,000), one `lodestar run refresh` against the
+test MongoDB server (SecantusDB), the catalog written to `courses` as the pipeline's recommender phase will. The
+peer reads the active version's embeddings, every learner's courses (exclusions) and organisation, and the catalog
+from MongoDB at start-up and keeps them in numpy arrays; per request it checks the same HS256 bearer token (PyJWT),
+scores all courses with one matrix-vector product, masks excluded and out-of-catalog courses and takes the top 10.
+Lodestar does the same, plus a reason per item (one Cholesky solve for the ten courses), reading the learner's rows
+through its cache.
+
+Both run with access logs off (Lodestar `--log-level warning`, uvicorn `--no-access-log`), both on the machine's 2
+cores (uvicorn with 2 workers; Lodestar's event loops and compute threads), wrk on the same machine.
+
+Rows: recommend-rps (requests/s, goal Lodestar/peer >= 5.0), recommend-p50 and recommend-p99 (ms, Lodestar/peer),
+and recommend-p99-abs (Lodestar's p99 against the 5 ms goal).
+"""
+import json
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import common
+
+NEEDS_MONGO = True
+LEARNERS = int(os.environ.get("BENCH_API_LEARNERS", "10000"))
+DURATION = int(os.environ.get("BENCH_API_SECONDS", "20"))
+CONNECTIONS = int(os.environ.get("BENCH_API_CONNECTIONS", "32"))
+SECRET = "bench-secret-of-at-least-thirty-two-bytes"
+TENANT = "tenant-000"
+DB = "lodestar_bench_api"
+
+PEER = r'''
+import os, numpy as np, jwt, pymongo
+from fastapi import FastAPI, Header, HTTPException
+from fastapi.responses import ORJSONResponse, JSONResponse
+
+SECRET = os.environ["SECRET"]
+db = pymongo.MongoClient(os.environ["MONGODB_URI"])[os.environ["DB"]]
+TENANT = os.environ["TENANT"]
+version = db.model_versions.find_one({"tenant_id": TENANT, "kind": "recommender", "status": "active"})["version"]
+courses = list(db.course_embeddings.find({"tenant_id": TENANT, "model_version": version}))
+course_ids = [c["course_id"] for c in courses]
+course_index = {c: i for i, c in enumerate(course_ids)}
+C = np.array([c["vector"] for c in courses], dtype=np.float32)
+learner_rows = {}
+for e in db.learner_embeddings.find({"tenant_id": TENANT, "model_version": version}):
+    learner_rows[e["learner_id"]] = np.array(e["vector"], dtype=np.float32)
+taken, orgs = {}, {}
+for r in db.learner_features.find({"tenant_id": TENANT}, {"learner_id": 1, "course_id": 1, "org_id": 1}):
+    i = course_index.get(r["course_id"])
+    if i is not None:
+        taken.setdefault(r["learner_id"], []).append(i)
+    if r.get("org_id"):
+        orgs[r["learner_id"]] = r["org_id"]
+catalog = list(db.courses.find({"tenant_id": TENANT}))
+def mask_for(org):
+    m = np.zeros(len(course_ids), dtype=bool)
+    for c in catalog:
+        i = course_index.get(c["course_id"])
+        if i is not None and c["published"] and (not c["org_ids"] or (org is not None and org in c["org_ids"])):
+            m[i] = True
+    return m
+masks = {o: mask_for(o) for o in set(orgs.values()) | {None}} if catalog else None
+popular = np.argsort(-np.bincount([i for v in taken.values() for i in v], minlength=len(course_ids)))
+app = FastAPI()
+
+@app.get("/v1/tenants/{tenant}/learners/{learner}/recommendations")
+def recommend(tenant: str, learner: str, limit: int = 10, authorization: str = Header(None)):
+    if not authorization or not authorization.startswith("Bearer "):
+        raise HTTPException(401)
+    try:
+        claims = jwt.decode(authorization[7:], SECRET, algorithms=["HS256"])
+    except jwt.PyJWTError:
+        raise HTTPException(401)
+    if claims.get("tenant_id") != tenant or tenant != TENANT:
+        raise HTTPException(404)
+    x = learner_rows.get(learner)
+    scores = C @ x if x is not None else np.zeros(len(course_ids), dtype=np.float32)
+    scores = scores.copy()
+    if masks is not None:
+        scores[~masks.get(orgs.get(learner), masks[None])] = -np.inf
+    ex = taken.get(learner)
+    if ex:
+        scores[ex] = -np.inf
+    k = min(limit, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top])]
+    items = [{"course_id": course_ids[i], "score": float(scores[i])} for i in top if np.isfinite(scores[i])]
+    return {"tenant_id": tenant, "learner_id": learner, "model_version": version, "items": items}
+'''
+
+WRK_LUA = r'''
+local learners = {}
+for line in io.lines(os.getenv("BENCH_LEARNERS")) do learners[#learners + 1] = line end
+local token = os.getenv("BENCH_TOKEN")
+local tenant = os.getenv("BENCH_TENANT")
+math.randomseed(7)
+request = function()
+  local l = learners[math.random(#learners)]
+  return wrk.format("GET", "/v1/tenants/" .. tenant .. "/learners/" .. l .. "/recommendations?limit=10",
+                    {["Authorization"] = "Bearer " .. token})
+end
+'''
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def wait_http(url, token, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+            with urllib.request.urlopen(req, timeout=2) as r:
+                if r.status == 200:
+                    return json.loads(r.read())
+        except Exception:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer 200 within {timeout}s")
+
+
+def wrk(port, seconds, env):
+    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", env["BENCH_LUA"],
+                          f"http://127.0.0.1:{port}"], check=True, capture_output=True, text=True, env=env).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def ms(label):
+        m = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)\b", out)
+        v, unit = float(m.group(1)), m.group(2)
+        return v / 1000 if unit == "us" else (v * 1000 if unit == "s" else v)
+
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*", out)
+    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "non2xx": int(non2xx.group(1)) if non2xx else 0,
+            "errors": errors.group(0) if errors else "", "raw": out}
+
+
+def main():
+    mongo = os.environ["MONGODB_URI"]
+    data = os.path.join(common.ROOT, "bench", "data", f"api-{LEARNERS}")
+    if not os.path.exists(os.path.join(data, "truth.ndjson")):
+        print(f"generating one tenant of {LEARNERS} learners into {data}", flush=True)
+        subprocess.run([common.BIN, "generate", "--tenants", "1", "--learners", str(LEARNERS), "--out", data, "--seed", "3"],
+                       check=True, stdout=subprocess.DEVNULL)
+    sources = sorted(os.path.join(data, f) for f in os.listdir(data) if f.startswith("events-"))
+    courses = sorted(os.path.join(data, f) for f in os.listdir(data) if f.startswith("courses-"))
+    work = tempfile.mkdtemp(prefix="lodestar-bench-api-")
+    models = os.path.join(work, "models")
+    env = dict(os.environ, MONGODB_URI=mongo, LODESTAR_DB=DB, LODESTAR_JWT_SECRET=SECRET, OPENBLAS_NUM_THREADS="1")
+    print("refresh (writes to the test MongoDB server; a few minutes)", flush=True)
+    t = time.perf_counter()
+    subprocess.run([common.BIN, "run", "refresh", "--all", "--no-evaluate", "--source", *sources, "--catalog", *courses,
+                    "--cutoff", "2026-04-20 00:00:00 UTC", "--models-dir", models, "--report-dir", os.path.join(work, "reports")],
+                   check=True, env=env, stdout=subprocess.DEVNULL)
+    refresh_s = time.perf_counter() - t
+    # The catalog into `courses`, as CatalogStore.replace writes it (the pipeline's recommender phase will).
+    import fastavro
+    import pymongo
+    db = pymongo.MongoClient(mongo)[DB]
+    docs = []
+    for path in courses:
+        with open(path, "rb") as f:
+            for r in fastavro.reader(f):
+                if r["tenant_id"] == TENANT:
+                    docs.append({"tenant_id": TENANT, "course_id": r["course_id"], "title": r["title"],
+                                 "org_ids": list(r.get("org_ids") or []), "lesson_count": int(r["lesson_count"]),
+                                 "published": bool(r["published"]), "updated_at": time.time()})
+    db.courses.delete_many({"tenant_id": TENANT})
+    if docs:
+        db.courses.insert_many(docs)
+    learners = sorted(db.learner_features.distinct("learner_id", {"tenant_id": TENANT}))
+    lfile = os.path.join(work, "learners.txt")
+    with open(lfile, "w") as f:
+        f.write("\n".join(learners) + "\n")
+    lua = os.path.join(work, "recommend.lua")
+    with open(lua, "w") as f:
+        f.write(WRK_LUA)
+    token = subprocess.run([common.BIN, "token", "--tenant", TENANT, "--role", "service", "--ttl", "86400"], check=True,
+                           capture_output=True, text=True, env=env).stdout.strip()
+    wenv = dict(os.environ, BENCH_LEARNERS=lfile, BENCH_TOKEN=token, BENCH_TENANT=TENANT, BENCH_LUA=lua)
+    probe = f"/v1/tenants/{TENANT}/learners/{learners[0]}/recommendations?limit=10"
+    results = {}
+
+    # Lodestar.
+    port = free_port()
+    server = subprocess.Popen([common.BIN, "serve", "--port", str(port), "--models-dir", models, "--log-level", "warning"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        sample = wait_http(f"http://127.0.0.1:{port}{probe}", token)
+        wrk(port, 3, wenv)  # warm-up: every learner's rows into the cache, code paths hot
+        results["lodestar"] = wrk(port, DURATION, wenv)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    # The peer.
+    peer_dir = os.path.join(work, "peer")
+    os.makedirs(peer_dir)
+    with open(os.path.join(peer_dir, "peer.py"), "w") as f:
+        f.write(PEER)
+    port = free_port()
+    penv = dict(os.environ, SECRET=SECRET, MONGODB_URI=mongo, DB=DB, TENANT=TENANT, OPENBLAS_NUM_THREADS="1")
+    peer = subprocess.Popen([sys.executable, "-m", "uvicorn", "peer:app", "--port", str(port), "--workers", "2",
+                             "--no-access-log", "--log-level", "warning"], cwd=peer_dir, env=penv,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        peer_sample = wait_http(f"http://127.0.0.1:{port}{probe}", token)
+        wrk(port, 3, wenv)
+        results["peer"] = wrk(port, DURATION, wenv)
+    finally:
+        peer.send_signal(signal.SIGTERM)
+        peer.wait(timeout=30)
+
+    same = [i["course_id"] for i in sample["items"]] == [i["course_id"] for i in peer_sample["items"]]
+    lo, pe = results["lodestar"], results["peer"]
+    rows = [
+        common.row("recommend-rps", "req/s", lo["rps"], pe["rps"], "FastAPI+uvicorn+numpy", 5.0, "higher"),
+        common.row("recommend-p50", "ms", lo["p50"], pe["p50"], "FastAPI+uvicorn+numpy", 1.0, "lower"),
+        common.row("recommend-p99", "ms", lo["p99"], pe["p99"], "FastAPI+uvicorn+numpy", 1.0, "lower"),
+        common.row("recommend-p99-abs", "ms", lo["p99"], 5.0, "goal: 5 ms", 1.0, "lower"),
+    ]
+    notes = [f"{len(learners)} learners, {len(docs)} courses in the catalog; refresh {refresh_s:.0f}s against SecantusDB",
+             f"wrk -t2 -c{CONNECTIONS} -d{DURATION}s (after a 3 s warm-up), random learners, limit=10, loopback, same 2 cores",
+             f"non-2xx: lodestar {lo['non2xx']}, peer {pe['non2xx']}; {lo['errors'] or 'no socket errors'} / {pe['errors'] or 'no socket errors'}",
+             f"first learner's top 10 identical in both: {same}",
+             "Lodestar also computes a reason per item and reads the learner's rows through its cache; access logs off in both"]
+    common.report("api", rows, notes)
+
+
+if __name__ == "__main__":
+    main()
