@@ -26,6 +26,8 @@ struct APIFixture: Sendable {
     let learners: [String: [String: [FeatureDocument]]]
     /// tenant → courses of the trained recommender.
     let modelCourses: [String: [String]]
+    /// Tenants with an active risk version (a small tenant has too few training rows for one).
+    let riskTenants: Set<String>
 
     static let tenantA: TenantID = "tenant-000"
     static let tenantB: TenantID = "tenant-001"
@@ -76,7 +78,9 @@ struct APIFixture: Sendable {
 
         var learners: [String: [String: [FeatureDocument]]] = [:]
         var modelCourses: [String: [String]] = [:]
+        var riskTenants = Set<String>()
         for t in [tenantA, tenantB] {
+            if try await ActiveResults(db: db).activeVersion(t, .risk) != nil { riskTenants.insert(t.rawValue) }
             for try await row in StoreLayout.features.collection(in: db.tenant(t)).find() {
                 learners[t.rawValue, default: [:]][row.learner_id, default: []].append(row)
             }
@@ -84,7 +88,7 @@ struct APIFixture: Sendable {
                 .distinct("course_id").compactMap(\.stringValue)
         }
         return APIFixture(dir: dir, client: client, db: db, modelsDirectory: models, catalog: catalog, learners: learners,
-                          modelCourses: modelCourses)
+                          modelCourses: modelCourses, riskTenants: riskTenants)
     }
 
     /// Learners of a tenant, sorted.

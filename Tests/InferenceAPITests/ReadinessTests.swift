@@ -22,7 +22,7 @@ import Testing
             #expect(after.status == 200, "\(after.text)")
             #expect(after["status"]?.string == "ready")
             #expect(Int(after["checks"]?["loaded_recommenders"]?.string ?? "") == 2)
-            #expect(Int(after["checks"]?["loaded_risk_models"]?.string ?? "") == 2)
+            #expect(Int(after["checks"]?["loaded_risk_models"]?.string ?? "") == f.riskTenants.count)
             client.expectConformance()
         }
     }

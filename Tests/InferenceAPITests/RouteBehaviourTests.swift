@@ -209,11 +209,11 @@ import Testing
         try await api.testApplication.test(.router) { raw in
             let client = try APIClient(raw)
             for path in ["/nowhere", "/v1", "/v1/tenants/tenant-000", "/v1/tenants/tenant-000/learners", "/v2/tenants/tenant-000/models"] {
-                let r = try await client.request(.get, path, token: token)
+                let r = try await client.request(.get, path, token: token, inSpec: false)
                 #expect(r.status == 404, "\(path)")
                 #expect(r.errorCode != nil, "\(path): \(r.text)")
             }
-            let delete = try await client.request(.delete, "/v1/tenants/tenant-000/models", token: token)
+            let delete = try await client.request(.delete, "/v1/tenants/tenant-000/models", token: token, inSpec: false)
             #expect(delete.status == 404 && delete.errorCode != nil)
             for (path, code) in [("/v1/tenants/tenant-000/learners/a%2F..%2Fb/risk", 400), ("/v1/tenants/tenant-000/learners/" + String(repeating: "x", count: 129) + "/risk", 400),
                                  ("/v1/tenants/tenant-000/learners/L1/recommendations?limit=0", 400), ("/v1/tenants/tenant-000/learners/L1/recommendations?limit=101", 400),
