@@ -65,3 +65,16 @@ public struct AuthConfiguration: Sendable {
         return .file(URL(fileURLWithPath: text))
     }
 }
+
+extension AuthConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The settings without the secret (only whether one is set), for logs and `dump`.
+    public var description: String {
+        "AuthConfiguration(hs256: \(hmacSecret == nil ? "off" : "on"), jwks: \(jwks.map { "\($0)" } ?? "off"), "
+            + "issuer: \(issuer ?? "-"), audience: \(audience ?? "-"), clockSkew: \(clockSkew))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
+}
+

@@ -47,8 +47,6 @@ public final class InferenceAPI: Sendable {
         readiness = Readiness(client: db.client, cache: cache)
     }
 
-    deinit { compute.shutdown() }
-
     /// The router with every route and middleware.
     public func router() -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)

@@ -9,52 +9,65 @@ import Foundation
 /// let top = try await compute.run { try model.recommend(embedding: x, k: 10) }
 /// ```
 ///
-/// `@unchecked Sendable`: the job queue is guarded by `condition`; the threads only run submitted closures.
-public final class ComputeThreads: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var jobs: [@Sendable () -> Void] = []
-    private var jobHead = 0
-    private var stopping = false
+/// The threads hold only the queue, so the pool's `deinit` can stop them.
+public final class ComputeThreads: Sendable {
+    private let queue: JobQueue
     /// Number of threads.
     public let count: Int
 
     /// Starts `count` threads (at least one), named `name-i`.
     public init(count: Int, name: String) {
         self.count = max(1, count)
+        let queue = JobQueue()
+        self.queue = queue
         for i in 0..<self.count {
-            let t = Thread { [weak self] in self?.work() }
+            let t = Thread { queue.work() }
             t.name = "\(name)-\(i)"
             t.stackSize = 8 << 20
             t.start()
         }
     }
 
-    deinit { shutdown() }
+    deinit { queue.shutdown() }
+
+    /// Runs `body` on one of the threads and resumes the caller with its result (BLAS pinned to one thread there).
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            if !queue.submit({ continuation.resume(with: Result { try body() }) }) {
+                continuation.resume(throwing: CancellationError())
+            }
+        }
+    }
+}
+
+/// The jobs of a `ComputeThreads`, shared by its threads.
+///
+/// `@unchecked Sendable`: `jobs`, `jobHead` and `stopping` are only touched under `condition`.
+private final class JobQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [@Sendable () -> Void] = []
+    private var jobHead = 0
+    private var stopping = false
+
+    /// Queues a job; false once the pool is shutting down.
+    func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopping else { return false }
+        jobs.append(job)
+        condition.signal()
+        return true
+    }
 
     /// Lets the threads finish the queued work and exit.
-    public func shutdown() {
+    func shutdown() {
         condition.lock()
         stopping = true
         condition.broadcast()
         condition.unlock()
     }
 
-    /// Runs `body` on one of the threads and resumes the caller with its result (BLAS pinned to one thread there).
-    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            condition.lock()
-            if stopping {
-                condition.unlock()
-                continuation.resume(throwing: CancellationError())
-                return
-            }
-            jobs.append { continuation.resume(with: Result { try body() }) }
-            condition.signal()
-            condition.unlock()
-        }
-    }
-
-    private func work() {
+    func work() {
         BLASThreads.pin()
         while true {
             condition.lock()

@@ -157,6 +157,10 @@ import Testing
     }
 
     @Test func shortSecretsAndMissingKeysAreRefused() throws {
+        let config = try AuthConfiguration(hmacSecret: Array(APIFixture.secret.utf8))
+        for text in [String(describing: config), String(reflecting: config), "\(config)"] {
+            #expect(!text.contains(APIFixture.secret) && !text.contains("\(Array(APIFixture.secret.utf8).prefix(4))".dropFirst().dropLast()))
+        }
         #expect(throws: AuthConfiguration.Invalid.self) { try AuthConfiguration(hmacSecret: Array("short".utf8)) }
         #expect(throws: AuthConfiguration.Invalid.self) { try AuthConfiguration(hmacSecret: nil, jwks: nil) }
         #expect(try AuthConfiguration.jwksSource("https://idp/.well-known/jwks.json") == .url(URL(string: "https://idp/.well-known/jwks.json")!))

@@ -8,11 +8,14 @@ import ServiceLifecycle
 /// (retrying until MongoDB answers), follows `model_versions` and `learner_features` with one platform-wide change
 /// stream each (`watchTenantChanges`, which yields only tenant ids and learner ids), and polls the loaded tenants'
 /// active versions every `pollInterval` (the fallback when change streams are off, unsupported or interrupted).
-struct ModelWatcher: Service {
+struct ModelWatcher: Service, CustomStringConvertible {
     let db: MongoDatabase
     let cache: ModelCache
     let configuration: APIConfiguration
     let logger: Logger
+
+    /// What service-lifecycle logs for this service (never the configuration, which holds the token secret).
+    var description: String { "ModelWatcher" }
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
