@@ -50,13 +50,26 @@ wait_port() { # wait_port PORT NAME PID
 LODESTAR_PIDS=()
 stop_services() {
     # Runs from an EXIT trap under `set -e`: nothing here may fail (a killed server's status is 143).
-    local pid
+    # SIGTERM first, SIGKILL for a server still up 10 s later, so no server outlives the script.
+    local pid i
     for pid in "${LODESTAR_PIDS[@]:-}"; do
-        if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+        [ -n "$pid" ] || continue
+        kill "$pid" 2>/dev/null || true
+        for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
     done
     LODESTAR_PIDS=()
     if [ -n "${LODESTAR_SERVICE_DIR:-}" ]; then rm -rf "$LODESTAR_SERVICE_DIR" || true; fi
     return 0
+}
+
+# trap_services: stop the servers this script starts on every exit path (normal exit, error, Ctrl-C, SIGTERM, SIGHUP).
+trap_services() {
+    trap stop_services EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    trap 'exit 129' HUP
 }
 
 # start_mongo VENV: SecantusDB (MongoDB wire protocol, one-node replica set) on a free loopback port; exports MONGODB_URI.
