@@ -39,7 +39,8 @@ let package = Package(
         .target(name: "Models", dependencies: ["LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .target(
             name: "MongoStore",
-            dependencies: ["CMongoC", "LearningEvents", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CMongoC", "LearningEvents", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         // The data contract with the core API, shared by batch and serving: collections, documents, indexes,
@@ -81,7 +82,8 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Pipeline", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "MetricsTestKit", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

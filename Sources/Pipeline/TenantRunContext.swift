@@ -23,6 +23,25 @@ public struct TenantRunContext: Sendable {
     public let logger: Logger
     /// Where the phase records figures for the summary and the report.
     public let record: TenantRunRecord
+    /// Where phases record model-fit timings.
+    public var metrics = PipelineMetrics()
+
+    public init(runID: String, tenant: TenantID, scope: TenantScope, registry: ModelRegistry, aggregate: TenantAggregator,
+                catalog: Catalog, options: RefreshOptions, startedAt: Date, progress: ProgressReporter, logger: Logger,
+                record: TenantRunRecord, metrics: PipelineMetrics = PipelineMetrics()) {
+        self.runID = runID
+        self.tenant = tenant
+        self.scope = scope
+        self.registry = registry
+        self.aggregate = aggregate
+        self.catalog = catalog
+        self.options = options
+        self.startedAt = startedAt
+        self.progress = progress
+        self.logger = logger
+        self.record = record
+        self.metrics = metrics
+    }
 
     /// The tenant id as the aggregates name it.
     public var tenantName: String { tenant.rawValue }

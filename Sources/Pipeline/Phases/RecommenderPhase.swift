@@ -58,7 +58,7 @@ public struct RecommenderPhase: TenantPhase {
             r.popularityPrecision10 = s.popularityPrecision10
             r.popularity = popularOrder.prefix(12).map { (context.title($0), popularity[$0]) }
         }
-        let model: ALSModel? = usePopularity ? nil : try await ALSModel.fit(data, configuration: config)
+        let model: ALSModel? = usePopularity ? nil : try await context.metrics.fit("als") { try await ALSModel.fit(data, configuration: config) }
         if let model, let last = model.lossHistory.last { metrics["final_loss"] = last }
         try PipelineError.checkFinite(metrics, what: "recommender metrics")
 

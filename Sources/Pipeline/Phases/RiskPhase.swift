@@ -67,8 +67,10 @@ public struct RiskPhase: TenantPhase {
         }
         try PipelineError.checkFinite(metrics, what: "risk metrics")
         let xAll = try matrix(set.map(\.row), schema), yAll = set.map { $0.dropped ? Float(1) : 0 }
-        var model = try await runOnDedicatedThread { flag in
-            try LogisticRegression.fit(features: xAll, labels: yAll, featureNames: names, configuration: config, cancellation: flag)
+        var model = try await context.metrics.fit("logistic") {
+            try await runOnDedicatedThread { flag in
+                try LogisticRegression.fit(features: xAll, labels: yAll, featureNames: names, configuration: config, cancellation: flag)
+            }
         }
         model.metrics = metrics
         guard model.weights.allSatisfy(\.isFinite), model.intercept.isFinite else {
