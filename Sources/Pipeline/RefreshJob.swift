@@ -31,8 +31,8 @@ public struct RefreshJob: Sendable {
     public func run() async throws -> RunSummary {
         if !options.dryRun { try await StoreLayout.ensureIndexes(db) }
         let runID = ModelRegistry.newVersionName()
-        let source = EventSource(options.source)
-        let catalog = try await CatalogLoader.load(options.catalog)
+        let source = EventSource(options.source, gcs: options.storage.gcs)
+        let catalog = try await CatalogLoader.load(options.catalog, storage: options.storage)
         let clock = ContinuousClock()
         let readStart = clock.now
 

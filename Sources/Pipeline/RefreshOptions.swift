@@ -1,3 +1,4 @@
+public import EventSources
 public import Foundation
 public import Models
 
@@ -42,6 +43,8 @@ public struct RefreshOptions: Sendable {
     public var source: [String]
     /// The `courses` export (optional): lesson counts, organisation visibility, published flag.
     public var catalog: [String] = []
+    /// How `gs://` sources are reached (the GCS client the executable configured; none: local files only).
+    public var storage = RemoteStorage()
     public var tenants: TenantSelection = .all
     /// Score cutoff in microseconds since the epoch; `nil` means the newest event in the export.
     public var cutoff: Int64?

@@ -77,6 +77,7 @@ struct RunCommand: AsyncParsableCommand {
         var options = RefreshOptions(source: source, modelsDirectory: URL(fileURLWithPath: modelsDir))
         options.job = kind
         options.catalog = catalog
+        options.storage = try config.remoteStorage(for: source + catalog)
         options.tenants = all ? .all : .only(tenant)
         if let cutoff {
             guard let micros = Timestamp.parse(cutoff) else { throw ValidationError("cannot read --cutoff '\(cutoff)'") }

@@ -1,0 +1,50 @@
+public import Foundation
+
+/// One HTTP request as the Google Cloud clients make it.
+public struct HTTPRequest: Sendable {
+    /// `GET`, `POST`, `PUT`, `DELETE`, `PATCH`.
+    public var method: String
+    public var url: URL
+    /// Header fields (the `Authorization` header is added by ``CloudHTTPClient``).
+    public var headers: [String: String]
+    public var body: Data?
+    /// The most bytes of body the caller accepts; a larger answer fails with ``HTTPTransportError/responseTooLarge(limit:)``
+    /// without being read further.
+    public var maxResponseBytes: Int
+    /// Idle timeout of the request.
+    public var timeout: Duration
+
+    /// A request; `maxResponseBytes` defaults to 16 MiB.
+    public init(method: String = "GET", url: URL, headers: [String: String] = [:], body: Data? = nil,
+                maxResponseBytes: Int = 16 << 20, timeout: Duration = .seconds(60))
+    {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.maxResponseBytes = maxResponseBytes
+        self.timeout = timeout
+    }
+}
+
+/// An HTTP answer: status, header fields (names lower-cased) and the whole body (bounded by the request).
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    /// Header fields with lower-cased names.
+    public var headers: [String: String]
+    public var body: Data
+    /// How many attempts ``CloudHTTPClient`` made to get this answer.
+    public internal(set) var attempts = 1
+
+    /// A response; header names are lower-cased.
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+        self.status = status
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        self.body = body
+    }
+
+    /// The first `limit` bytes of the body as text, for error messages.
+    public func bodyExcerpt(_ limit: Int = 300) -> String {
+        String(decoding: body.prefix(limit), as: UTF8.self)
+    }
+}
