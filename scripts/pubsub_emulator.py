@@ -64,6 +64,7 @@ Run: python3 scripts/pubsub_emulator.py --host 127.0.0.1 --port 8085   (then PUB
 import argparse
 import base64
 import binascii
+import io
 import datetime
 import json
 import random
@@ -328,10 +329,13 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
         self.close_connection = True
-        try:
-            self.connection.close()
-        except OSError:
-            pass
+        # socket.close() only releases the fd once the handler's file objects are closed too.
+        for f in (self.rfile, self.wfile, self.connection):
+            try:
+                f.close()
+            except (OSError, ValueError):
+                pass
+        self.wfile = io.BytesIO()  # the server flushes it after the handler returns
 
     def do_GET(self):
         self.dispatch("GET")

@@ -35,7 +35,7 @@ public struct AuthorizedUserCredentials: AccessTokenProvider {
             let call = "oauth2.token authorized_user"
             let now = http.clock.now()
             let request = HTTPRequest(method: "POST", url: tokenURL, headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                                      body: Data(body.utf8), maxResponseBytes: 64 << 10)
+                                      body: Data(body.utf8), maxResponseBytes: 64 << 10, timeout: .seconds(30))
             let response: HTTPResponse
             do {
                 response = try await http.send(request, call: call)

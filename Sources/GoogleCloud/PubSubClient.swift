@@ -38,6 +38,8 @@ public struct PubSubClient: Sendable {
     public var maxPullResponseBytes = 64 << 20
     /// How long a pull may wait for messages before the server answers.
     public var pullTimeout: Duration = .seconds(90)
+    /// Idle timeout of every other call (a timed-out call is retried; see ``URLSessionTransport`` on why it matters).
+    public var requestTimeout: Duration = .seconds(30)
 
     /// A client for `project` at `endpoint`.
     public init(endpoint: URL = PubSubClient.googleEndpoint, project: String, http: CloudHTTPClient) throws {
@@ -101,10 +103,16 @@ public struct PubSubClient: Sendable {
     }
 
     func json(_ method: String, _ url: URL, _ body: some Encodable, maxResponseBytes: Int = 1 << 20,
-              timeout: Duration = .seconds(60)) throws -> HTTPRequest
+              timeout: Duration? = nil) throws -> HTTPRequest
     {
         HTTPRequest(method: method, url: url, headers: ["Content-Type": "application/json"],
-                    body: try JSONEncoder().encode(body), maxResponseBytes: maxResponseBytes, timeout: timeout)
+                    body: try JSONEncoder().encode(body), maxResponseBytes: maxResponseBytes, timeout: timeout ?? requestTimeout)
+    }
+
+    func get(_ url: URL) -> HTTPRequest { HTTPRequest(url: url, maxResponseBytes: 1 << 20, timeout: requestTimeout) }
+
+    func delete(_ url: URL) -> HTTPRequest {
+        HTTPRequest(method: "DELETE", url: url, maxResponseBytes: 1 << 16, timeout: requestTimeout)
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, call: String) throws -> T {
@@ -131,14 +139,14 @@ public struct PubSubClient: Sendable {
     public func getTopic(_ topic: String) async throws -> PubSubTopic {
         let name = try topicPath(topic)
         let call = "pubsub.topics.get \(name)"
-        let r = try await http.send(HTTPRequest(url: try url(name), maxResponseBytes: 1 << 20), call: call)
+        let r = try await http.send(get(try url(name)), call: call)
         return PubSubTopic(name: try decode(PubSubWire.Topic.self, r, call: call).name)
     }
 
     /// Deletes a topic.
     public func deleteTopic(_ topic: String) async throws {
         let name = try topicPath(topic)
-        _ = try await http.send(HTTPRequest(method: "DELETE", url: try url(name), maxResponseBytes: 1 << 16),
+        _ = try await http.send(delete(try url(name)),
                                 call: "pubsub.topics.delete \(name)")
     }
 
@@ -217,7 +225,7 @@ public struct PubSubClient: Sendable {
     public func getSubscription(_ subscription: String) async throws -> PubSubSubscription {
         let name = try subscriptionPath(subscription)
         let call = "pubsub.subscriptions.get \(name)"
-        let r = try await http.send(HTTPRequest(url: try url(name), maxResponseBytes: 1 << 20), call: call)
+        let r = try await http.send(get(try url(name)), call: call)
         return try subscriptionSettings(from: decode(PubSubWire.Subscription.self, r, call: call), name: name)
     }
 
@@ -233,7 +241,7 @@ public struct PubSubClient: Sendable {
     /// Deletes a subscription.
     public func deleteSubscription(_ subscription: String) async throws {
         let name = try subscriptionPath(subscription)
-        _ = try await http.send(HTTPRequest(method: "DELETE", url: try url(name), maxResponseBytes: 1 << 16),
+        _ = try await http.send(delete(try url(name)),
                                 call: "pubsub.subscriptions.delete \(name)")
     }
 

@@ -53,7 +53,7 @@ public struct ServiceAccountCredentials: AccessTokenProvider {
         let body = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=\(assertion)"
         let request = HTTPRequest(method: "POST", url: key.tokenURI,
                                   headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                                  body: Data(body.utf8), maxResponseBytes: 64 << 10)
+                                  body: Data(body.utf8), maxResponseBytes: 64 << 10, timeout: .seconds(30))
         let response: HTTPResponse
         do {
             response = try await http.send(request, call: call)

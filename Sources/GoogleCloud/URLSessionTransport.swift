@@ -8,6 +8,11 @@ public import FoundationNetworking
 /// The body is collected through a session delegate so that ``HTTPRequest/maxResponseBytes`` is enforced while it
 /// arrives: a server that announces or sends more is cut off instead of being buffered. Cancelling the calling task
 /// cancels the request.
+///
+/// A FoundationNetworking limit on Linux: when a reused keep-alive connection is reset just as a request with a body
+/// is sent, libcurl retries on a new connection but Foundation cannot rewind an in-memory body, so that attempt stalls
+/// until the request's idle timeout (``HTTPRequest/timeout``) and is then retried by ``CloudHTTPClient``. Keep
+/// timeouts of short calls modest (``PubSubClient/requestTimeout``).
 public final class URLSessionTransport: HTTPTransport, Sendable {
     /// One transport for the process (one `URLSession`, connections reused).
     public static let shared = URLSessionTransport()
