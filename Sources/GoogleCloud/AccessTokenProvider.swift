@@ -14,24 +14,3 @@ public protocol AccessTokenProvider: Sendable {
     /// A short description for logs and `lodestar doctor` (no secrets).
     var summary: String { get }
 }
-
-/// No authentication: for the GCS and Pub/Sub emulators.
-public struct NoCredentials: AccessTokenProvider {
-    /// Unauthenticated requests.
-    public init() {}
-    public func token() async throws -> AccessToken? { nil }
-    public func invalidate(_ token: AccessToken) async {}
-    public var summary: String { "none (emulator)" }
-}
-
-/// A token given by hand (for example `GCS_ACCESS_TOKEN` from `gcloud auth print-access-token`); it cannot be
-/// refreshed, so a 401 is final.
-public struct FixedTokenCredentials: AccessTokenProvider {
-    let accessToken: AccessToken
-
-    /// A provider that always answers `token`.
-    public init(token: String) { accessToken = AccessToken(value: token) }
-    public func token() async throws -> AccessToken? { accessToken }
-    public func invalidate(_ token: AccessToken) async {}
-    public var summary: String { "fixed access token" }
-}

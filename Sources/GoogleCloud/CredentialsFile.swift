@@ -10,6 +10,13 @@ public enum CredentialsFile {
                             clock: CloudClock = .system) throws -> any AccessTokenProvider
     {
         let call = "credentials \(path)"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw GoogleCloudError(call: call, kind: .credentials, message: "no such file")
+        }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw GoogleCloudError(call: call, kind: .credentials, message: "the file is not readable (permissions)")
+        }
         let data: Data
         do {
             let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
