@@ -59,7 +59,7 @@ import Testing
         let emu = try PubSubEmulator()
         let pubsub = try emu.client()
         _ = try await pubsub.createTopic("events")
-        _ = try await pubsub.createSubscription(PubSubSubscription(name: "consumer", topic: "events"))
+        _ = try await pubsub.createSubscription(PubSubSubscription(name: "consumer", topic: "events", ackDeadlineSeconds: 60))
         let binary = Data([0, 1, 2, 0xFF, 0xFE])
         let ids = try await pubsub.publish(topic: "events", messages: [
             message(#"{"event_id":"e1"}"#, key: "learner-1", attributes: ["tenant_id": "t1"]),
@@ -94,7 +94,7 @@ import Testing
         _ = try await pubsub.createTopic("events")
         _ = try await pubsub.createTopic("dead")
         _ = try await pubsub.createSubscription(PubSubSubscription(
-            name: "consumer", topic: "events", deadLetterPolicy: PubSubDeadLetterPolicy(deadLetterTopic: "dead")))
+            name: "consumer", topic: "events", ackDeadlineSeconds: 60, deadLetterPolicy: PubSubDeadLetterPolicy(deadLetterTopic: "dead")))
         let id = try await pubsub.publish(topic: "events", messages: [message("m")])[0]
         let first = try await pull(pubsub, "consumer", count: 1)
         #expect(first.map(\.deliveryAttempt) == [1])
@@ -115,24 +115,25 @@ import Testing
         _ = try await pubsub.createTopic("events")
         _ = try await pubsub.createTopic("dead")
         _ = try await pubsub.createSubscription(PubSubSubscription(
-            name: "consumer", topic: "events", ackDeadlineSeconds: 10, deadLetterPolicy: PubSubDeadLetterPolicy(deadLetterTopic: "dead")))
+            name: "consumer", topic: "events", ackDeadlineSeconds: 60, deadLetterPolicy: PubSubDeadLetterPolicy(deadLetterTopic: "dead")))
         _ = try await pubsub.publish(topic: "events", messages: [message("slow")])
         let first = try await pull(pubsub, "consumer", count: 1)
         #expect(first.count == 1)
-        try await emu.admin("advance", #"{"seconds": 5}"#)
+        // The emulator's clock is moved in steps with ~20 s of slack each, so a slow machine's real seconds do not matter.
+        try await emu.admin("advance", #"{"seconds": 30}"#)
         #expect(try await pubsub.pull(subscription: "consumer", maxMessages: 1).isEmpty)  // still leased
-        // Extending the deadline keeps it leased past the original 10 s.
-        try await pubsub.modifyAckDeadline(subscription: "consumer", ackIDs: first.map(\.ackID), seconds: 30)
-        try await emu.admin("advance", #"{"seconds": 10}"#)
+        // Extending the deadline (to 120 s from now) keeps it leased past the original 60 s.
+        try await pubsub.modifyAckDeadline(subscription: "consumer", ackIDs: first.map(\.ackID), seconds: 120)
+        try await emu.admin("advance", #"{"seconds": 70}"#)
         #expect(try await pubsub.pull(subscription: "consumer", maxMessages: 1).isEmpty)
-        try await emu.admin("advance", #"{"seconds": 21}"#)
+        try await emu.admin("advance", #"{"seconds": 60}"#)
         let again = try await pull(pubsub, "consumer", count: 1)
         #expect(again.map(\.message.messageID) == first.map(\.message.messageID))
         #expect(again.map(\.deliveryAttempt) == [2])
         // A late ack of the expired lease does not stop the new delivery from being leased.
         try await pubsub.acknowledge(subscription: "consumer", ackIDs: first.map(\.ackID))
         try await pubsub.acknowledge(subscription: "consumer", ackIDs: again.map(\.ackID))
-        try await emu.admin("advance", #"{"seconds": 60}"#)
+        try await emu.admin("advance", #"{"seconds": 200}"#)
         #expect(try await pubsub.pull(subscription: "consumer", maxMessages: 1).isEmpty)
     }
 
@@ -143,7 +144,8 @@ import Testing
         _ = try await pubsub.createTopic("dead")
         _ = try await pubsub.createSubscription(PubSubSubscription(name: "dead-reader", topic: "dead"))
         _ = try await pubsub.createSubscription(PubSubSubscription(
-            name: "consumer", topic: "events", deadLetterPolicy: PubSubDeadLetterPolicy(deadLetterTopic: "dead", maxDeliveryAttempts: 5)))
+            name: "consumer", topic: "events", ackDeadlineSeconds: 60,
+            deadLetterPolicy: PubSubDeadLetterPolicy(deadLetterTopic: "dead", maxDeliveryAttempts: 5)))
         _ = try await pubsub.publish(topic: "events", messages: [message("poison", attributes: ["k": "v"]), message("fine")])
         var attempts: [Int] = []
         var fineAcked = false
@@ -174,7 +176,7 @@ import Testing
         let emu = try PubSubEmulator()
         let pubsub = try emu.client()
         _ = try await pubsub.createTopic("events")
-        _ = try await pubsub.createSubscription(PubSubSubscription(name: "ordered", topic: "events", enableMessageOrdering: true))
+        _ = try await pubsub.createSubscription(PubSubSubscription(name: "ordered", topic: "events", ackDeadlineSeconds: 60, enableMessageOrdering: true))
         _ = try await pubsub.publish(topic: "events", messages: [
             message("a1", key: "a"), message("b1", key: "b"), message("a2", key: "a"), message("a3", key: "a"), message("b2", key: "b"),
         ])
@@ -198,7 +200,7 @@ import Testing
         // A reset on a reused connection stalls until the timeout (see URLSessionTransport), then is retried.
         pubsub.requestTimeout = .seconds(2)
         _ = try await pubsub.createTopic("events")
-        _ = try await pubsub.createSubscription(PubSubSubscription(name: "consumer", topic: "events"))
+        _ = try await pubsub.createSubscription(PubSubSubscription(name: "consumer", topic: "events", ackDeadlineSeconds: 60))
         try await emu.admin("faults", #"{"fail_next": 3, "status": 503}"#)
         let ids = try await pubsub.publish(topic: "events", messages: [message("through the storm")])
         #expect(ids.count == 1)
@@ -235,7 +237,7 @@ import Testing
         let creds = try ServiceAccountCredentials(key: TestKey.serviceAccount(email: email, tokenURI: emu.tokenURI))
         let pubsub = try emu.client(credentials: creds)
         _ = try await pubsub.createTopic("events")
-        _ = try await pubsub.createSubscription(PubSubSubscription(name: "consumer", topic: "events"))
+        _ = try await pubsub.createSubscription(PubSubSubscription(name: "consumer", topic: "events", ackDeadlineSeconds: 60))
         #expect(await creds.exchanges == 1)
 
         try await emu.admin("expire-tokens")
@@ -281,7 +283,7 @@ import Testing
         let emu = try PubSubEmulator()
         var pubsub = try emu.client()
         _ = try await pubsub.createTopic("events")
-        _ = try await pubsub.createSubscription(PubSubSubscription(name: "consumer", topic: "events"))
+        _ = try await pubsub.createSubscription(PubSubSubscription(name: "consumer", topic: "events", ackDeadlineSeconds: 60))
         _ = try await pubsub.publish(topic: "events", messages: [PubSubMessage(data: Data(repeating: 7, count: 20_000))])
         pubsub.maxPullResponseBytes = 4096
         let e = await #expect(throws: GoogleCloudError.self) { try await pubsub.pull(subscription: "consumer", maxMessages: 1) }
