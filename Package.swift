@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        // RS256 signing of service-account JWTs (GoogleCloud). 4.x is what jwt-kit 5.8 (the HTTP API issue) needs too.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // C doors: the only targets that see C. Pointers never leave the Swift module above each.
@@ -27,9 +29,19 @@ let package = Package(
 
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(name: "LearningEvents", swiftSettings: swiftSettings),
+        // Google Cloud access: credentials, HTTP with retries, GCS JSON API and Pub/Sub REST. Imports nothing of ours.
+        .target(
+            name: "GoogleCloud",
+            dependencies: [
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "EventSources",
-            dependencies: ["LearningEvents", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LearningEvents", "GoogleCloud", "CZlib", .product(name: "Logging", package: "swift-log")],
             // The decoders' hot loops touch class-owned buffers per byte/field; dynamic exclusivity checks cost ~20%
             // of CSV decoding (bench/run ingest). Static checking stays on.
             swiftSettings: swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
@@ -62,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "lodestar",
             dependencies: [
-                "LinearAlgebra", "LearningEvents", "EventSources", "Models", "MongoStore", "LearningStore", "Pipeline", "SampleData",
+                "LinearAlgebra", "LearningEvents", "EventSources", "GoogleCloud", "Models", "MongoStore", "LearningStore", "Pipeline", "SampleData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -75,8 +87,13 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: swiftSettings),
         .testTarget(name: "LearningEventsTests", dependencies: ["LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "GoogleCloudTests",
+            dependencies: ["GoogleCloud", "LodestarTestSupport", .product(name: "CryptoExtras", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EventSourcesTests",
-            dependencies: ["EventSources", "LearningEvents", "SampleData", "LodestarTestSupport"],
+            dependencies: ["EventSources", "GoogleCloud", "LearningEvents", "SampleData", "LodestarTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra"], swiftSettings: swiftSettings),

@@ -99,3 +99,17 @@ start_gcs() {
     export STORAGE_EMULATOR_HOST="http://127.0.0.1:$port"
     log "GCS emulator listening: $STORAGE_EMULATOR_HOST"
 }
+
+# start_pubsub VENV: the project's Pub/Sub REST emulator (scripts/pubsub_emulator.py, standard library only) on a free
+# loopback port; exports PUBSUB_EMULATOR_HOST (host:port, as Google's emulator does).
+start_pubsub() {
+    local venv="$1" port
+    : "${LODESTAR_SERVICE_DIR:=$(mktemp -d /tmp/lodestar-services.XXXXXX)}"
+    port="$(free_port)"
+    "$venv/bin/python" "$LODESTAR_ROOT/scripts/pubsub_emulator.py" --host 127.0.0.1 --port "$port" \
+        > "$LODESTAR_SERVICE_DIR/pubsub.log" 2>&1 &
+    LODESTAR_PIDS+=($!)
+    wait_port "$port" pubsub-emulator $! || { tail -20 "$LODESTAR_SERVICE_DIR/pubsub.log" >&2; return 1; }
+    export PUBSUB_EMULATOR_HOST="127.0.0.1:$port"
+    log "Pub/Sub emulator listening: $PUBSUB_EMULATOR_HOST"
+}

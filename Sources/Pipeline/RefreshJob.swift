@@ -106,7 +106,7 @@ public struct RefreshJob: Sendable {
     /// The catalog; its refused rows are quarantined and counted, a failed catalog file is a failed file.
     func loadCatalog(rows: QuarantineRows, quarantine: QuarantineStore, summary: inout RunSummary) async throws -> Catalog {
         guard !options.catalog.isEmpty else { return Catalog() }
-        let result = try await CourseSource(options.catalog).read()
+        let result = try await CourseSource(options.catalog, gcs: options.storage.gcs).read()
         var pending = result.quarantined.map(rows.row)
         pending += result.failures.map(rows.failure)
         summary.catalogQuarantined = result.quarantined.count

@@ -102,6 +102,7 @@ struct RunCommand: AsyncParsableCommand {
         var options = RefreshOptions(source: source, modelsDirectory: URL(fileURLWithPath: modelsDir))
         options.job = JobKind.named(job)!  // checked in validate()
         options.catalog = catalog
+        options.storage = try config.remoteStorage(for: source + catalog)
         options.tenants = all ? .all : .only(tenant)
         options.cutoff = cutoff.flatMap(Timestamp.parse)
         if let horizonDays { options.horizonDays = horizonDays }
