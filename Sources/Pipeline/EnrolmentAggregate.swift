@@ -40,6 +40,7 @@ struct EnrolmentAggregate: Sendable {
 
     mutating func add(_ type: EventType, at t: Int64, duration: Int64?, score: Double?, cutoffs: Cutoffs, weights: EventWeights) {
         guard t <= cutoffs.score else { return }  // after the cutoff: not known yet
+        guard t >= 0 else { return }  // before 1970: refused by the readers; never reaches the day arithmetic
         switch type {
         case .enrolled: enrolledAt = min(enrolledAt, t)
         case .courseCompleted: completedAt = min(completedAt, t)
@@ -60,13 +61,15 @@ struct EnrolmentAggregate: Sendable {
             s.lastActivity = max(s.lastActivity, t)
         }
         s.confidence += w
-        if let duration { s.timeSpent += duration }
+        // Sums saturate: the readers bound each duration (≤ 30 days), but a long enough export could still add
+        // up past Int64 or the 32-bit counters, and a trap there would stop every tenant's run.
+        if let duration, duration > 0 { s.timeSpent = saturatingAdd(s.timeSpent, duration) }
         switch type {
-        case .lessonCompleted: s.lessonsCompleted += 1
-        case .contentViewed: s.views += 1
+        case .lessonCompleted: s.lessonsCompleted = saturatingIncrement(s.lessonsCompleted)
+        case .contentViewed: s.views = saturatingIncrement(s.views)
         case .quizSubmitted:
-            if let score {
-                s.quizAttempts += 1
+            if let score, score.isFinite {
+                s.quizAttempts = saturatingIncrement(s.quizAttempts)
                 s.quizSum += Float(score)
                 let x = -Float(day)
                 s.quizT += x
@@ -77,3 +80,12 @@ struct EnrolmentAggregate: Sendable {
         }
     }
 }
+
+/// `a + b`, clamped to `Int64`'s range.
+func saturatingAdd(_ a: Int64, _ b: Int64) -> Int64 {
+    let (r, overflow) = a.addingReportingOverflow(b)
+    return overflow ? (b > 0 ? .max : .min) : r
+}
+
+/// `a + 1`, stopping at `Int32.max`.
+func saturatingIncrement(_ a: Int32) -> Int32 { a == .max ? a : a + 1 }

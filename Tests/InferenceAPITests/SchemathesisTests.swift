@@ -18,6 +18,7 @@ import Testing
             let port = try #require(client.port)
             let p = Process()
             p.executableURL = URL(fileURLWithPath: schemathesis)
+            p.currentDirectoryURL = f.dir  // its caches stay out of the repository
             p.arguments = [
                 "run", "http://127.0.0.1:\(port)/openapi.json",
                 "--header", "Authorization: Bearer \(token)",
