@@ -24,6 +24,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? "unmatched"
         let elapsed = DispatchTime.now().uptimeNanoseconds &- start
         metrics.record(route: route, method: request.method.rawValue, status: response.status.code, nanoseconds: elapsed)
+        guard context.logger.logLevel <= .info else { return response }
         var meta: Logger.Metadata = [
             "method": .string(request.method.rawValue), "route": .string(route), "status": .stringConvertible(response.status.code),
             "duration_ms": .string(String(format: "%.3f", Double(elapsed) / 1e6)),
