@@ -1,0 +1,30 @@
+/// The planted engagement process of one enrolment. A learner's engagement `m` starts at
+/// `(0.7 + 0.6·u) · √clamp(match, 0.5, 1.5)` (`match` = taste for the course's topic × topics, 1 = no better than
+/// chance). Sessions follow one another after exponential gaps of mean `meanGapDays / max(m, 0.2)` days (at most 45);
+/// a session holds Poisson(`0.4 + 1.8·min(m, 1.5)`) content views whose length shrinks with `m`, and finishes the
+/// lesson with probability `clamp(0.1 + 0.4·m, 0.15, 0.9)`. A quiz follows every third lesson with score
+/// `clamp(ability · (0.7 + 0.3·min(m, 1)) + 0.12·N(0,1), 0, 1)`, and engagement moves by `exp(0.4·(score − 0.6))`.
+///
+/// Some enrolments **disengage**, with probability `sigmoid(disengageIntercept − disengagePerLogMatch·ln(clamp(match,
+/// 0.25, 8)) + disengagePerLowAbility·(0.65 − ability))`: from an onset drawn exponentially with mean
+/// `meanOnsetDays` after enrolment, log engagement falls by `weeklyDecline · (0.5 + u)` per week, so gaps lengthen,
+/// sessions shrink and quiz scores fall in the weeks before the withdrawal the hazard then brings.
+public struct EngagementParameters: Sendable {
+    /// Mean days between sessions at engagement 1.
+    public var meanGapDays = 3.5
+    /// Log-odds of disengaging for a learner of ability 0.65 on a course of match 1.
+    public var disengageIntercept = 0.2
+    /// Log-odds taken off per unit of ln(match) (match clamped to 0.25…8): courses that fit a learner's tastes hold them.
+    public var disengagePerLogMatch = 0.6
+    /// Added log-odds per unit of ability below 0.65.
+    public var disengagePerLowAbility = 2.0
+    /// Mean days from enrolment to the onset of disengagement.
+    public var meanOnsetDays = 35.0
+    /// Mean fall of log engagement per week after the onset.
+    public var weeklyDecline = 0.4
+    /// Standard deviation of the change of log engagement between two sessions.
+    public var noise = 0.05
+
+    /// The defaults the README describes.
+    public init() {}
+}
