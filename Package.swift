@@ -68,7 +68,12 @@ let package = Package(
         .testTarget(name: "LearningEventsTests", dependencies: ["LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EventSourcesTests",
-            dependencies: ["EventSources", "LearningEvents", "SampleData", "LodestarTestSupport"],
+            dependencies: ["EventSources", "LearningEvents", "LodestarTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SampleDataTests",
+            dependencies: ["SampleData", "EventSources", "LearningEvents"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
