@@ -11,17 +11,21 @@
 /// sessions shrink and quiz scores fall in the weeks before the withdrawal the hazard then brings.
 public struct EngagementParameters: Sendable {
     /// Mean days between sessions at engagement 1.
-    public var meanGapDays = 3.5
+    public var meanGapDays = 4.5
     /// Log-odds of disengaging for a learner of ability 0.65 on a course of match 1.
-    public var disengageIntercept = 0.2
+    public var disengageIntercept = -0.9
     /// Log-odds taken off per unit of ln(match) (match clamped to 0.25…8): courses that fit a learner's tastes hold them.
     public var disengagePerLogMatch = 0.6
     /// Added log-odds per unit of ability below 0.65.
-    public var disengagePerLowAbility = 2.0
+    public var disengagePerLowAbility = 3.0
+    /// Spread of the starting engagement: `exp(commitmentSpread · c)` for a commitment `c` ~ N(0, 1).
+    public var commitmentSpread = 0.6
+    /// Log-odds of disengaging taken off per unit of commitment.
+    public var disengagePerCommitment = 2.5
     /// Mean days from enrolment to the onset of disengagement.
-    public var meanOnsetDays = 35.0
+    public var meanOnsetDays = 14.0
     /// Mean fall of log engagement per week after the onset.
-    public var weeklyDecline = 0.4
+    public var weeklyDecline = 0.2
     /// Standard deviation of the change of log engagement between two sessions.
     public var noise = 0.05
 

@@ -33,10 +33,14 @@ extension Generator {
         func sigmoid(_ z: Double) -> Double { 1 / (1 + exp(-z)) }
 
         try emit(.enrolled, enrolledAt)
-        var engagement = (0.7 + 0.6 * r.uniform()) * min(1.5, max(0.5, match)).squareRoot()
+        // Commitment: how much this learner means to finish this course; it sets the starting pace and the odds of
+        // losing interest.
+        let commitment = r.normal()
+        var engagement = exp(p.commitmentSpread * commitment) * min(2, max(0.4, match))
+        let startingEngagement = engagement
         let disengages = r.chance(sigmoid(
             p.disengageIntercept - p.disengagePerLogMatch * log(min(8, max(0.25, match)))
-                + p.disengagePerLowAbility * (0.65 - ability)))
+                + p.disengagePerLowAbility * (0.65 - ability) - p.disengagePerCommitment * commitment))
         let onsetDays = r.exponential(mean: p.meanOnsetDays)
         let onset = disengages ? enrolledAt + Int64(onsetDays * day) : Int64.max
         let decline = p.weeklyDecline * (0.5 + r.uniform())
@@ -51,7 +55,7 @@ extension Generator {
             let declining = next > onset ? Double(next - max(t, onset)) / day : 0
             engagement *= exp(-decline * declining / 7 + p.noise * r.normal())
             // Each idle day the learner may withdraw.
-            let base = h.intercept + h.perLowEngagement * max(0, h.engagementThreshold - engagement)
+            let base = h.intercept + h.perLowEngagement * max(0, h.engagementThreshold - engagement / startingEngagement)
                 + h.perLowScore * max(0, h.lowScoreThreshold - lastScore)
             var idle = 1
             while Double(idle) < gap {
@@ -83,7 +87,7 @@ extension Generator {
             try emit(.lessonCompleted, t, lesson: lessonID, duration: spent)
             lessonOpen = false
             if lesson % 3 == 2 {
-                let s = min(1, max(0, ability * (0.7 + 0.3 * min(1, engagement)) + 0.12 * r.normal()))
+                let s = min(1, max(0, ability * (0.6 + 0.4 * min(1, engagement / startingEngagement)) + 0.12 * r.normal()))
                 lastScore = s
                 engagement *= exp(0.4 * (s - 0.6))
                 t += Int64(60 + r.below(600)) * 1_000_000

@@ -5,7 +5,7 @@
 public struct HazardParameters: Sendable {
     public var intercept = -9.0
     public var perLowEngagement = 10.0
-    public var engagementThreshold = 0.6
+    public var engagementThreshold = 0.5
     public var perIdleDay = 0.12
     public var perLowScore = 5.0
     public var lowScoreThreshold = 0.6
