@@ -21,6 +21,7 @@ final class TruthWriter {
         timestamp(c.exportDate)
         line(",\"engagement\":{\"mean_gap_days\":\(e.meanGapDays),\"disengage_intercept\":\(e.disengageIntercept),")
         line("\"disengage_per_log_match\":\(e.disengagePerLogMatch),\"disengage_per_low_ability\":\(e.disengagePerLowAbility),")
+        line("\"commitment_spread\":\(e.commitmentSpread),\"disengage_per_commitment\":\(e.disengagePerCommitment),")
         line("\"mean_onset_days\":\(e.meanOnsetDays),\"weekly_decline\":\(e.weeklyDecline),\"noise\":\(e.noise)},")
         line("\"hazard\":{\"intercept\":\(h.intercept),\"per_low_engagement\":\(h.perLowEngagement),")
         line("\"engagement_threshold\":\(h.engagementThreshold),\"per_idle_day\":\(h.perIdleDay),")
