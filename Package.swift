@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LearningStoreTests",
-            dependencies: ["LearningStore", "MongoStore", "LodestarTestSupport"],
+            dependencies: ["LearningStore", "MongoStore", "LearningEvents", "LodestarTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
