@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LearningStoreTests",
-            dependencies: ["LearningStore", "MongoStore", "LodestarTestSupport"],
+            dependencies: ["LearningStore", "MongoStore", "LearningEvents", "LodestarTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
