@@ -119,10 +119,15 @@ let package = Package(
         ),
         .testTarget(
             name: "EventSourcesTests",
-            dependencies: ["EventSources", "GoogleCloud", "LearningEvents", "SampleData", "LodestarTestSupport"],
+            dependencies: ["EventSources", "GoogleCloud", "LearningEvents", "LodestarTestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SampleDataTests",
+            dependencies: ["SampleData", "EventSources", "LearningEvents"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log"),
@@ -131,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LearningStoreTests",
-            dependencies: ["LearningStore", "MongoStore", "LodestarTestSupport"],
+            dependencies: ["LearningStore", "MongoStore", "LearningEvents", "LodestarTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,8 +1,8 @@
 """bench/run api: live recommendations over HTTP on loopback, Lodestar (`lodestar serve`, release build) against a
 FastAPI + uvicorn + numpy peer serving the same embeddings with the same exclusions and catalog, loaded by wrk.
 
-Data: one generated tenant (BENCH_API_LEARNERS learners, default 10,000), one `lodestar run refresh` against the
-test MongoDB server (SecantusDB), the catalog written to `courses` as the pipeline's recommender phase will. The
+Data: one generated tenant (BENCH_API_LEARNERS learners, default 10,000), one `lodestar run refresh` (with the
+catalog export, which its ingest phase writes to `courses`) against the test MongoDB server (SecantusDB). The
 peer reads the active version's embeddings, every learner's courses (exclusions) and organisation, and the catalog
 from MongoDB at start-up and keeps them in numpy arrays; per request it checks the same HS256 bearer token (PyJWT),
 scores all courses with one matrix-vector product, masks excluded and out-of-catalog courses and takes the top 10.
@@ -60,7 +60,7 @@ for r in db.learner_features.find({"tenant_id": TENANT}, {"learner_id": 1, "cour
         taken.setdefault(r["learner_id"], []).append(i)
     if r.get("org_id"):
         orgs[r["learner_id"]] = r["org_id"]
-catalog = list(db.courses.find({"tenant_id": TENANT}))
+catalog = list(db.courses.find({"tenant_id": TENANT, "in_catalog": True}))
 def mask_for(org):
     m = np.zeros(len(course_ids), dtype=bool)
     for c in catalog:
@@ -166,21 +166,9 @@ def main():
                     "--cutoff", "2026-04-20 00:00:00 UTC", "--models-dir", models, "--report-dir", os.path.join(work, "reports")],
                    check=True, env=env, stdout=subprocess.DEVNULL)
     refresh_s = time.perf_counter() - t
-    # The catalog into `courses`, as CatalogStore.replace writes it (the pipeline's recommender phase will).
-    import fastavro
     import pymongo
     db = pymongo.MongoClient(mongo)[DB]
-    docs = []
-    for path in courses:
-        with open(path, "rb") as f:
-            for r in fastavro.reader(f):
-                if r["tenant_id"] == TENANT:
-                    docs.append({"tenant_id": TENANT, "course_id": r["course_id"], "title": r["title"],
-                                 "org_ids": list(r.get("org_ids") or []), "lesson_count": int(r["lesson_count"]),
-                                 "published": bool(r["published"]), "updated_at": time.time()})
-    db.courses.delete_many({"tenant_id": TENANT})
-    if docs:
-        db.courses.insert_many(docs)
+    docs = list(db.courses.find({"tenant_id": TENANT, "in_catalog": True}))
     learners = sorted(db.learner_features.distinct("learner_id", {"tenant_id": TENANT}))
     lfile = os.path.join(work, "learners.txt")
     with open(lfile, "w") as f:

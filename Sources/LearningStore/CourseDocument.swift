@@ -1,28 +1,31 @@
-public import Foundation
-
-/// `courses`: one course of a tenant's catalog as of the last refresh, key (tenant_id, course_id). The serving side
-/// reads it to keep live recommendations inside the catalog an organisation may see (published, and `org_ids` empty
-/// or containing the learner's organisation) and to name courses in reasons.
+/// `courses`: what the batch knew of a course at its last ingest, key (tenant_id, course_id): the lesson count its
+/// completion ratios used and the catalog's visibility. The stream reads it to compute the same completion ratio and
+/// to keep recommendations within what the batch would show (``isRecommendable(to:)``).
+///
+/// Written by the `ingest` phase for every course of the tenant's events and of its catalog.
 public struct CourseDocument: Codable, Sendable, Equatable {
     public var course_id: String
     public var title: String
-    /// Organisations the course is offered to; empty means the whole tenant.
+    /// Organisations that may see it (empty: the whole tenant).
     public var org_ids: [String]
-    public var lesson_count: Int64
+    /// The lesson count behind completion ratios: the catalog's, else the distinct lessons seen in events (0: unknown).
+    public var lesson_count: Int
     public var published: Bool
-    public var updated_at: Date
+    /// True when the course came from a catalog export. A course seen only in events is recommendable only when the
+    /// run had no catalog (with a catalog, recommendations fail closed).
+    public var in_catalog: Bool
 
-    public init(course_id: String, title: String, org_ids: [String], lesson_count: Int64, published: Bool, updated_at: Date) {
+    public init(course_id: String, title: String, org_ids: [String], lesson_count: Int, published: Bool, in_catalog: Bool) {
         self.course_id = course_id
         self.title = title
         self.org_ids = org_ids
         self.lesson_count = lesson_count
         self.published = published
-        self.updated_at = updated_at
+        self.in_catalog = in_catalog
     }
 
-    /// Whether a learner of `org` may be recommended this course.
-    public func isVisible(to org: String?) -> Bool {
+    /// Published and visible to `org` (the batch's rule: `org_ids` empty means the whole tenant).
+    public func isRecommendable(to org: String?) -> Bool {
         guard published else { return false }
         if org_ids.isEmpty { return true }
         guard let org else { return false }

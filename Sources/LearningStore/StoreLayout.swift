@@ -16,7 +16,6 @@ public enum StoreLayout {
         "model_versions", key: ["kind", "version"],
         otherIndexes: [IndexSpec(keys: ["tenant_id": 1, "kind": 1, "status": 1], name: "by_status")])
     public static let features = CollectionSpec<FeatureDocument>("learner_features", key: ["learner_id", "course_id"])
-    /// The course catalog as of the last refresh (`CatalogStore`): what each organisation may be recommended.
     public static let courses = CollectionSpec<CourseDocument>("courses", key: ["course_id"])
     public static let processedEvents = CollectionSpec<ProcessedEventDocument>(
         "processed_events", key: ["event_id"],
@@ -43,8 +42,8 @@ public enum StoreLayout {
         try await db.createIndexes(courseEmbeddings.indexes, on: courseEmbeddings.name)
         try await db.createIndexes(modelVersions.indexes, on: modelVersions.name)
         try await db.createIndexes(features.indexes, on: features.name)
-        try await db.createIndexes(courses.indexes, on: courses.name)
         try await db.createIndexes(processedEvents.indexes, on: processedEvents.name)
+        try await db.createIndexes(courses.indexes, on: courses.name)
         try await db.createIndexes(quarantineIndexes, on: SystemCollectionName.quarantine.rawValue)
     }
 }

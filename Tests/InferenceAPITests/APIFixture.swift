@@ -65,9 +65,7 @@ struct APIFixture: Sendable {
         options.als.threads = 2
         options.evaluate = false
         _ = try await RefreshJob(options: options, db: db, logger: logger).run()
-        // The pipeline does not write the catalog to MongoDB yet: write it the way its recommender phase will.
         let catalog = try await CourseSource(courses).read().courses
-        for t in [tenantA, tenantB] { try await CatalogStore(db: db).replace(tenant: t, with: catalog) }
         // A second recommender version for tenant-001 (other seed and size), so the hot-swap test has two.
         var second = options
         second.job = .recommend

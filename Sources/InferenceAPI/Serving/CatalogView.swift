@@ -1,13 +1,14 @@
 import LearningStore
 import Models
 
-/// A tenant's stored catalog (`courses`) laid over a model's course indices: titles for reasons, and per
-/// organisation the courses it may be recommended (published; `org_ids` empty or containing the organisation).
+/// A tenant's `courses` (written by the ingest phase) laid over a model's course indices: titles for reasons, and per
+/// organisation the courses it may be recommended (`CourseDocument.isRecommendable(to:)`: published, `org_ids` empty
+/// or containing the organisation).
 ///
-/// With no stored catalog every model course is allowed (`mask` is `nil`), as in a refresh run without a catalog
-/// export. With one, a course the catalog does not list is not recommendable (fails closed).
+/// When the last run had a catalog export (some course is `in_catalog`), a course outside it is not recommendable
+/// (fails closed, as in the batch). Without one, every model course is allowed (`mask` is `nil`).
 struct CatalogView: Sendable {
-    /// Whether the tenant has a stored catalog.
+    /// Whether the tenant's last run had a catalog.
     let isStored: Bool
     /// Title per model course index (the id when the catalog does not name it).
     let titles: [String]
@@ -24,12 +25,13 @@ struct CatalogView: Sendable {
         var offers = [(published: Bool, orgs: [String])?](repeating: nil, count: m)
         var orgNames = Set<String>()
         for c in catalog {
-            orgNames.formUnion(c.org_ids)
             guard let i = model.index(of: c.course_id) else { continue }
-            titles[i] = c.title
+            if !c.title.isEmpty { titles[i] = c.title }
+            guard c.in_catalog else { continue }
+            orgNames.formUnion(c.org_ids)
             offers[i] = (c.published, c.org_ids)
         }
-        isStored = !catalog.isEmpty
+        isStored = catalog.contains { $0.in_catalog }
         self.titles = titles
         self.offers = offers
         tenantWide = offers.map { o in o.map { $0.published && $0.orgs.isEmpty } ?? false }

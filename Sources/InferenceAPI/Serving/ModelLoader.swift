@@ -50,7 +50,7 @@ struct ModelLoader: Sendable {
             let model = try await compute.run { try ALSModel(artifact: Array(try Data(contentsOf: file))) }
             engine = .ials(model)
         }
-        let courses = try await CatalogStore(db: db).courses(tenant: tenant)
+        let courses = try await StoreLayout.courses.collection(in: db.tenant(tenant)).find(sort: ["course_id": 1]).collect()
         let ids: IDMap
         switch engine {
         case .ials(let m): ids = m.courses
