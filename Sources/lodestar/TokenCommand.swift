@@ -47,7 +47,7 @@ struct TokenCommand: AsyncParsableCommand {
         }
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: Array(secret.utf8)), digestAlgorithm: .sha256)
-        let now = Date()
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))  // NumericDates in whole seconds
         let claims = TokenClaims(sub: subject, tenant_id: tenant, roles: role, org_ids: org.isEmpty ? nil : org, learner_id: learner,
                                  expires: now.addingTimeInterval(TimeInterval(ttl)), issuedAt: now,
                                  issuer: config.jwtIssuer, audience: config.jwtAudience.map { [$0] })
