@@ -155,8 +155,8 @@ def main():
         print(f"generating one tenant of {LEARNERS} learners into {data}", flush=True)
         subprocess.run([common.BIN, "generate", "--tenants", "1", "--learners", str(LEARNERS), "--out", data, "--seed", "3"],
                        check=True, stdout=subprocess.DEVNULL)
-    sources = sorted(os.path.join(data, f) for f in os.listdir(data) if f.startswith("events-"))
-    courses = sorted(os.path.join(data, f) for f in os.listdir(data) if f.startswith("courses-"))
+    sources = [os.path.join(data, "events")]
+    courses = [os.path.join(data, "courses")]
     work = tempfile.mkdtemp(prefix="lodestar-bench-api-")
     models = os.path.join(work, "models")
     env = dict(os.environ, MONGODB_URI=mongo, LODESTAR_DB=DB, LODESTAR_JWT_SECRET=SECRET, OPENBLAS_NUM_THREADS="1")

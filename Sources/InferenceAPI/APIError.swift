@@ -21,15 +21,16 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
 
     /// The error body as JSON bytes.
     static func body(code: String, message: String) -> ByteBuffer {
-        struct Body: Encodable {
-            struct Inner: Encodable {
-                let code: String
-                let message: String
+        var w = JSONWriter(capacity: 96 + message.utf8.count)
+        w.object { o in
+            o.field("error") { e in
+                e.object { e in
+                    e.field("code", string: code)
+                    e.field("message", string: message)
+                }
             }
-            let error: Inner
         }
-        let data = (try? JSONEncoder().encode(Body(error: .init(code: code, message: message)))) ?? Data(#"{"error":{"code":"internal","message":"error"}}"#.utf8)
-        return ByteBuffer(bytes: data)
+        return ByteBuffer(bytes: w.bytes)
     }
 
     static func jsonResponse(status: HTTPResponse.Status, code: String, message: String) -> Response {

@@ -66,7 +66,7 @@ enum Access {
 enum PathParameter {
     /// The percent-decoded text (a path may carry `%40` for `@`).
     static func decoded(_ raw: String) -> String {
-        raw.contains("%") ? (raw.removingPercentEncoding ?? raw) : raw
+        raw.utf8.contains(UInt8(ascii: "%")) ? (raw.removingPercentEncoding ?? raw) : raw
     }
 
     /// An identifier parameter, or 400 naming it.

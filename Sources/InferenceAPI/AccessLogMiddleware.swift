@@ -17,8 +17,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         let start = DispatchTime.now().uptimeNanoseconds
         var context = context
         let id = request.headers[.xRequestID].flatMap(Self.acceptable) ?? Self.newID()
-        context.requestID = id
-        context.logger[metadataKey: "request_id"] = .string(id)
+        context.requestID = id  // logged with the access line and with errors (setting logger metadata per request is costly)
         var response = try await next(request, context)
         response.headers[.xRequestID] = id
         let route = context.endpointPath ?? "unmatched"
@@ -26,7 +25,7 @@ struct AccessLogMiddleware: RouterMiddleware {
         metrics.record(route: route, method: request.method.rawValue, status: response.status.code, nanoseconds: elapsed)
         guard context.logger.logLevel <= .info else { return response }
         var meta: Logger.Metadata = [
-            "method": .string(request.method.rawValue), "route": .string(route), "status": .stringConvertible(response.status.code),
+            "request_id": .string(id), "method": .string(request.method.rawValue), "route": .string(route), "status": .stringConvertible(response.status.code),
             "duration_ms": .string(String(format: "%.3f", Double(elapsed) / 1e6)),
         ]
         if let p = context.principal {

@@ -11,11 +11,13 @@ import MongoStore
 /// configured), and the Lodestar claims (`tenant_id` and ids by the identifier rule).
 ///
 /// Failures throw `APIError.unauthorized` with a short category; the token itself is never logged or echoed.
+/// A token that passed is remembered (exact text → principal) until its `exp`, at most 60 s (`VerifiedTokenCache`).
 public final class TokenVerifier: Sendable {
     let configuration: AuthConfiguration
     private let hmac: JWTKeyCollection?
     private let jwks: JWKSKeyStore?
     private let now: @Sendable () -> Date
+    private let verified = VerifiedTokenCache()
 
     /// The longest token accepted (bytes), before any parsing.
     public static let maximumTokenBytes = 8192
@@ -50,6 +52,8 @@ public final class TokenVerifier: Sendable {
     /// The principal of a valid token; throws `APIError.unauthorized` otherwise.
     public func verify(_ token: String) async throws -> Principal {
         guard token.utf8.count <= Self.maximumTokenBytes else { throw APIError.unauthorized("token too long") }
+        let t = now()
+        if let known = verified.principal(for: token, now: t) { return known }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[2].isEmpty else { throw APIError.unauthorized("malformed token") }
         guard let headerBytes = Base64URL.decode(parts[0]),
@@ -70,7 +74,10 @@ public final class TokenVerifier: Sendable {
         default:
             throw APIError.unauthorized("algorithm not accepted")
         }
-        return try principal(from: claims)
+        let principal = try principal(from: claims)
+        // exp is present: `principal(from:)` refuses a token without it.
+        if let exp = claims.exp?.value { verified.store(principal, for: token, expires: exp, now: t) }
+        return principal
     }
 
     private func checkSignature(_ body: () async throws -> TokenClaims) async throws -> TokenClaims {

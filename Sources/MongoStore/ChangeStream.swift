@@ -78,7 +78,18 @@ final class NativeChangeStream: @unchecked Sendable {
         var opts: BSONDocument = ["fullDocument": "updateLookup", "maxAwaitTimeMS": .int64(max(1, ms))]
         if let token = s.resumeToken { opts["resumeAfter"] = .document(token) }
         let options = opts, pipeline = s.pipeline
-        return try await core.client.blocking.run {
+        // The stream keeps its pooled client (and the client's permit) until it is freed.
+        await core.client.permits.acquire()
+        do {
+            return try await openNow(core: core, options: options, pipeline: pipeline)
+        } catch {
+            core.client.permits.release()
+            throw error
+        }
+    }
+
+    private static func openNow(core: CollectionCore, options: BSONDocument, pipeline: [BSONDocument]) async throws -> NativeChangeStream {
+        try await core.client.blocking.run {
             guard let c = mongoc_client_pool_pop(core.client.pool) else {
                 throw MongoError(kind: .server, operation: "watch", collection: core.name, message: "no client from the pool")
             }
@@ -130,6 +141,7 @@ final class NativeChangeStream: @unchecked Sendable {
             mongoc_change_stream_destroy(ptrs.cursor)
             mongoc_collection_destroy(ptrs.collection)
             mongoc_client_pool_push(owner.pool, ptrs.client)
+            owner.permits.release()
         }
     }
 }

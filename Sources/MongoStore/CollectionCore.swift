@@ -130,7 +130,19 @@ struct CollectionCore: Sendable {
     /// Opens a cursor that keeps its client until it is closed (a transaction's cursor uses the session's client).
     private func openCursor(operation: String, _ open: @escaping @Sendable (OpaquePointer) throws -> OpaquePointer?) async throws -> MongoCursor {
         let database = database, name = name, owner = client, session = session
-        return try await client.blocking.run {
+        // A cursor of its own keeps its pooled client (and the client's permit) until it is closed.
+        if session == nil { await owner.permits.acquire() }
+        do {
+            return try await openCursorNow(operation: operation, database: database, name: name, owner: owner, session: session, open)
+        } catch {
+            if session == nil { owner.permits.release() }
+            throw error
+        }
+    }
+
+    private func openCursorNow(operation: String, database: String, name: String, owner: MongoClient, session: TransactionSession?,
+                               _ open: @escaping @Sendable (OpaquePointer) throws -> OpaquePointer?) async throws -> MongoCursor {
+        try await client.blocking.run {
             let c: OpaquePointer
             if let session { c = session.client } else {
                 guard let popped = mongoc_client_pool_pop(owner.pool) else {

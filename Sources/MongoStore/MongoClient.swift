@@ -35,6 +35,8 @@ public final class MongoClient: @unchecked Sendable {
     let pool: OpaquePointer
     private let uri: OpaquePointer
     let blocking: BlockingPool
+    /// One per pooled client (`ClientPermits`): every pop waits for one first.
+    let permits: ClientPermits
     let metrics: MongoMetrics
     /// The connection string as given (credentials included: do not log it; see `redactedURI`).
     public let uriString: String
@@ -65,6 +67,7 @@ public final class MongoClient: @unchecked Sendable {
         self.pool = p
         self.uriString = uri
         self.blocking = BlockingPool(threads: threads, name: "mongoc")
+        self.permits = ClientPermits(max(1, maxPoolSize))
         self.metrics = MongoMetrics(factory: metrics)
     }
 
@@ -87,7 +90,9 @@ public final class MongoClient: @unchecked Sendable {
 
     /// Runs `body` with a pooled client on a blocking thread.
     func withClient<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
-        try await blocking.run { [self] in
+        await permits.acquire()
+        defer { permits.release() }
+        return try await blocking.run { [self] in
             guard let client = mongoc_client_pool_pop(self.pool) else {
                 throw MongoError(kind: .server, operation: "connect", collection: nil, message: "no client from the pool")
             }

@@ -51,7 +51,10 @@ final class MongoCursor: @unchecked Sendable {
         cursor = nil
         mongoc_cursor_destroy(c)
         mongoc_collection_destroy(collection)
-        if ownsClient { mongoc_client_pool_push(owner.pool, client) }
+        if ownsClient {
+            mongoc_client_pool_push(owner.pool, client)
+            owner.permits.release()
+        }
     }
 
     deinit {
@@ -61,7 +64,10 @@ final class MongoCursor: @unchecked Sendable {
         owner.blocking.submit {
             mongoc_cursor_destroy(ptrs.cursor)
             mongoc_collection_destroy(ptrs.collection)
-            if owns { mongoc_client_pool_push(owner.pool, ptrs.client) }
+            if owns {
+                mongoc_client_pool_push(owner.pool, ptrs.client)
+                owner.permits.release()
+            }
         }
     }
 }

@@ -30,22 +30,30 @@ extension MongoDatabase {
 
     private func transactionOnce<T: Sendable>(_ body: @Sendable (MongoDatabase) async throws -> T) async throws -> T {
         let client = client
-        let session = try await client.blocking.run { () throws -> TransactionSession in
-            guard let c = mongoc_client_pool_pop(client.pool) else {
-                throw MongoError(kind: .server, operation: "transaction", collection: nil, message: "no client from the pool")
+        // The session keeps its pooled client (and the client's permit) until `end()`.
+        await client.permits.acquire()
+        let session: TransactionSession
+        do {
+            session = try await client.blocking.run { () throws -> TransactionSession in
+                guard let c = mongoc_client_pool_pop(client.pool) else {
+                    throw MongoError(kind: .server, operation: "transaction", collection: nil, message: "no client from the pool")
+                }
+                let error = lodestar_error_new()
+                defer { lodestar_error_free(error) }
+                guard let s = mongoc_client_start_session(c, nil, error) else {
+                    mongoc_client_pool_push(client.pool, c)
+                    throw MongoError.from(error, operation: "start session", collection: nil)
+                }
+                guard mongoc_client_session_start_transaction(s, nil, error) else {
+                    mongoc_client_session_destroy(s)
+                    mongoc_client_pool_push(client.pool, c)
+                    throw MongoError.from(error, operation: "start transaction", collection: nil)
+                }
+                return TransactionSession(owner: client, client: c, session: s)
             }
-            let error = lodestar_error_new()
-            defer { lodestar_error_free(error) }
-            guard let s = mongoc_client_start_session(c, nil, error) else {
-                mongoc_client_pool_push(client.pool, c)
-                throw MongoError.from(error, operation: "start session", collection: nil)
-            }
-            let tx = TransactionSession(owner: client, client: c, session: s)
-            guard mongoc_client_session_start_transaction(s, nil, error) else {
-                tx.end()
-                throw MongoError.from(error, operation: "start transaction", collection: nil)
-            }
-            return tx
+        } catch {
+            client.permits.release()
+            throw error
         }
         defer { session.end() }
         let scoped = MongoDatabase(client: client, name: name, session: session)

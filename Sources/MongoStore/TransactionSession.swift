@@ -30,6 +30,7 @@ final class TransactionSession: @unchecked Sendable {
         owner.blocking.submit { [self] in
             mongoc_client_session_destroy(self.session)
             mongoc_client_pool_push(self.owner.pool, self.client)
+            self.owner.permits.release()
         }
     }
 }

@@ -7,16 +7,6 @@ import LearningStore
 struct RecommendationRoutes {
     let services: APIServices
 
-    struct Body: Encodable {
-        let tenant_id: String
-        let learner_id: String
-        let model_version: String
-        let model_kind: String
-        let embedding: LiveRecommendations.Embedding
-        let computed_at: Date
-        let items: [LiveRecommendations.Item]
-    }
-
     func collection() -> RouteCollection<APIRequestContext> {
         let routes = RouteCollection(context: APIRequestContext.self)
         routes.get("learners/{learner}/recommendations") { request, context in try await recommendations(request, context) }
@@ -36,7 +26,28 @@ struct RecommendationRoutes {
         }
         let rows = try await services.cache.learners.rows(tenant, learner)
         let live = try await services.recommender.recommend(snapshot, learner: learner, rows: rows, limit: limit)
-        return try JSONResponse.make(Body(tenant_id: tenant.rawValue, learner_id: learner, model_version: live.version,
-                                          model_kind: live.modelKind, embedding: live.embedding, computed_at: Date(), items: live.items))
+        // Written by hand: this is the hot route, and JSONEncoder cost more than the model compute.
+        var w = JSONWriter()
+        w.object { o in
+            o.field("computed_at", date: Date())
+            o.field("embedding", string: live.embedding.rawValue)
+            o.field("items") { a in
+                a.array { a in
+                    for item in live.items {
+                        a.object { i in
+                            i.field("course_id", string: item.course_id)
+                            i.field("reason", string: item.reason)
+                            i.field("score", number: item.score)
+                            i.field("title", string: item.title)
+                        }
+                    }
+                }
+            }
+            o.field("learner_id", string: learner)
+            o.field("model_kind", string: live.modelKind)
+            o.field("model_version", string: live.version)
+            o.field("tenant_id", string: tenant.rawValue)
+        }
+        return JSONResponse.make(bytes: w.bytes)
     }
 }
