@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C doors: the only targets that see C. Pointers never leave the Swift module above each.
@@ -58,10 +60,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Job files, cron with time zones, job runs under leases, retries, backfill, history; a `Service`.
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "Pipeline", "LearningStore", "MongoStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "lodestar",
             dependencies: [
                 "LinearAlgebra", "LearningEvents", "EventSources", "Models", "MongoStore", "LearningStore", "Pipeline", "SampleData",
+                "Scheduler",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -87,6 +103,11 @@ let package = Package(
         .testTarget(
             name: "LearningStoreTests",
             dependencies: ["LearningStore", "MongoStore", "LodestarTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: ["Scheduler", "Pipeline", "MongoStore", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

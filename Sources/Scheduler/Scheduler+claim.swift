@@ -1,0 +1,95 @@
+import Foundation
+import MongoStore
+
+extension Scheduler {
+    /// Takes over lapsed runs, then claims queued ones, up to this replica's free slots.
+    func claimWork() async throws {
+        var free = configuration.maxConcurrentRuns - inFlight.count
+        guard free > 0, !draining else { return }
+        let now = clock.now()
+        for run in try await store.expired(now: now, limit: free) {
+            let losses = run.attempts.filter { $0.outcome == "lease lost" }.count + 1
+            if losses >= configuration.maxLeaseLosses {
+                if try await store.abandon(run, now: now, reason: "gave up: the lease was lost \(losses) times (the replicas running it kept dying)") {
+                    logger.error("run abandoned", metadata: ["run": "\(run._id)", "losses": "\(losses)"])
+                }
+                continue
+            }
+            guard let taken = try await store.reclaim(run, owner: configuration.owner, now: now, lease: configuration.leaseDuration) else { continue }
+            logger.warning("run taken over", metadata: ["run": "\(run._id)", "from": "\(run.owner ?? "?")", "attempt": "\(taken.attempt)"])
+            start(taken)
+            free -= 1
+            if free == 0 { return }
+        }
+        let candidates = try await store.candidates(now: now, limit: max(configuration.claimBatch, free))
+        guard !candidates.isEmpty else { return }
+        // Replicas read the same queue: each starts at its own offset so they rarely race for the same run.
+        let offset = candidates.count > free ? Int(random() * Double(min(candidates.count, free * 2))) : 0
+        let ordered = Array(candidates[offset...] + candidates[..<offset])
+        var liveKeys = Set(inFlight.values.map { RunDocument.liveKey(job: $0.run.job, tenant: $0.run.tenant_id) })
+        var usedSlots: [String: Set<String>] = [:]  // slot field prefix → values in use
+        var full = Set<String>()  // slot prefixes with no free slot this pass
+        for run in ordered where free > 0 {
+            guard !draining else { return }
+            let key = RunDocument.liveKey(job: run.job, tenant: run.tenant_id)
+            guard !liveKeys.contains(key) else { continue }
+            if run.backfill_id != nil, try await store.hasEarlierLive(run) { continue }
+            var slots = RunStore.Slots()
+            var wanted: [(field: String, prefix: String, limit: Int)] = []
+            if let l = run.job_limit { wanted.append(("job_slot", "job:\(run.job):", l)) }
+            if let l = configuration.clusterMaxRuns { wanted.append(("global_slot", "global:", l)) }
+            if let b = run.backfill_id, let l = run.backfill_limit { wanted.append(("group_slot", "backfill:\(b):", l)) }
+            var blocked = false
+            for w in wanted {
+                if full.contains(w.prefix) { blocked = true; break }
+                if usedSlots[w.prefix] == nil { usedSlots[w.prefix] = try await slotsInUse(field: w.field, prefix: w.prefix) }
+                guard let k = (0..<w.limit).first(where: { !usedSlots[w.prefix]!.contains("\(w.prefix)\($0)") }) else {
+                    full.insert(w.prefix)
+                    blocked = true
+                    break
+                }
+                slots.fields.append((w.field, "\(w.prefix)\(k)"))
+            }
+            if blocked { continue }
+            switch try await store.claim(run, owner: configuration.owner, now: now, lease: configuration.leaseDuration, slots: slots) {
+            case .claimed(let c):
+                liveKeys.insert(key)
+                for (f, v) in slots.fields { usedSlots[wanted.first { $0.field == f }!.prefix]!.insert(v) }
+                start(c)
+                free -= 1
+            case .gone:
+                continue
+            case .conflict(let field):
+                if field == "live_key" { liveKeys.insert(key) } else if let w = wanted.first(where: { $0.field == field }) {
+                    usedSlots[w.prefix] = nil  // re-read next time
+                    full.insert(w.prefix)
+                }
+            }
+        }
+    }
+
+    /// Slot values of `field` held by running runs.
+    func slotsInUse(field: String, prefix: String) async throws -> Set<String> {
+        let docs = try await store.runs.find(["status": .string(RunStatus.running.rawValue), field: ["$exists": true]], limit: 100_000).collect()
+        var out = Set<String>()
+        for d in docs {
+            let v: String? = switch field {
+            case "job_slot": d.job_slot
+            case "global_slot": d.global_slot
+            default: d.group_slot
+            }
+            if let v, v.hasPrefix(prefix) { out.insert(v) }
+        }
+        return out
+    }
+
+    /// Starts carrying out a claimed run.
+    func start(_ run: RunDocument) {
+        let handle = InFlightRun(run: run)
+        inFlight[run._id] = handle
+        handle.task = Task { [self] in
+            await self.carryOut(handle)
+            await self.finished(run._id)
+        }
+    }
+}
