@@ -16,10 +16,13 @@ public import Foundation
 public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     public let expression: CronExpression
     public let timeZone: TimeZone
+    /// The zone's name as written (`UTC` stays `UTC`).
+    public let zoneName: String
 
-    public init(_ expression: CronExpression, timeZone: TimeZone) {
+    public init(_ expression: CronExpression, timeZone: TimeZone, zoneName: String? = nil) {
         self.expression = expression
         self.timeZone = timeZone
+        self.zoneName = zoneName ?? timeZone.identifier
     }
 
     /// `timeZone` is an IANA name such as `Europe/Rome` or `UTC`; throws `CronError` for an unknown one.
@@ -27,7 +30,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         guard let tz = CronSchedule.timeZone(named: name) else {
             throw CronError(field: "time_zone", message: "unknown time zone '\(name)' (use an IANA name such as Europe/Rome or UTC)")
         }
-        self.init(try CronExpression(expression), timeZone: tz)
+        self.init(try CronExpression(expression), timeZone: tz, zoneName: name)
     }
 
     /// The IANA zone called `name` (exact identifiers only, plus `UTC`).
@@ -37,7 +40,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         return TimeZone(identifier: name)
     }
 
-    public var description: String { "\(expression.text) (\(timeZone.identifier))" }
+    public var description: String { "\(expression.text) (\(zoneName))" }
 
     /// How far ahead `next(after:)` looks (an expression such as `0 0 29 2 *` fires once in four years).
     static let horizonDays: Int64 = 366 * 9

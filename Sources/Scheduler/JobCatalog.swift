@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The job definitions of a `jobs/` folder (every `*.yaml` / `*.yml` file in it).
 public struct JobCatalog: Sendable {

@@ -78,7 +78,7 @@ public struct JobDefinition: Sendable {
 
     /// A stable digest of what scheduling depends on (a changed file reschedules the job).
     public var fingerprint: String {
-        let parts = [name, kind.name, schedule.expression.text, schedule.timeZone.identifier, "\(tenants)",
+        let parts = [name, kind.name, schedule.expression.text, schedule.zoneName, "\(tenants)",
                      params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")]
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in parts.joined(separator: "\u{1}").utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }

@@ -129,12 +129,14 @@ public enum JobFile {
                 throw fail(schedNode, "schedule", "\(e)")
             }
             var tz = TimeZone(identifier: "UTC")!
+            var zoneName = "UTC"
             if let (_, node) = value("time_zone") {
                 let s = try scalar(node, "time_zone")
                 guard let z = CronSchedule.timeZone(named: s) else {
                     throw fail(node, "time_zone", "unknown time zone '\(s)' (an IANA name such as Europe/Rome, America/New_York or UTC)")
                 }
                 tz = z
+                zoneName = s
             }
             var tenants = TenantChoice.all
             if let (_, node) = value("tenants") {
@@ -178,7 +180,7 @@ public enum JobFile {
             if kind.readsExport, params["source"] == nil {
                 throw fail(nil, "source", "missing: \(kind.name) reads an export (a file, folder, glob or gs:// location; `--param source=…` overrides it)")
             }
-            var def = JobDefinition(name: name, kind: kind, schedule: CronSchedule(expression, timeZone: tz), tenants: tenants,
+            var def = JobDefinition(name: name, kind: kind, schedule: CronSchedule(expression, timeZone: tz, zoneName: zoneName), tenants: tenants,
                                     params: params, file: file)
             if let (_, node) = value("description") { def.description = try scalar(node, "description") }
             if let (_, node) = value("timeout") { def.timeout = try duration(node, "timeout") }

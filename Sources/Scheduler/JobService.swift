@@ -61,7 +61,7 @@ public struct JobService: Sendable {
         }
         return JobView(
             name: job.name, description: job.description, kind: job.kind.name, schedule: job.schedule.expression.text,
-            timeZone: job.schedule.timeZone.identifier, tenants: "\(job.tenants)", params: job.params,
+            timeZone: job.schedule.zoneName, tenants: "\(job.tenants)", params: job.params,
             timeout: job.timeout.map(DurationText.format), retries: job.retries.maxRetries, missedRuns: job.missedRuns.rawValue,
             priority: job.priority, concurrency: job.concurrency, file: job.file,
             nextDueAt: state?.fingerprint == job.fingerprint ? state?.next_due_at : job.schedule.next(after: clock.now()),

@@ -79,7 +79,8 @@ struct ProgressLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
+        let metadata = event.metadata, message = event.message
         guard let phase = metadata?["phase"] else { return }
         let detail = metadata?["detail"].map { " \($0)" } ?? ""
         switch message.description {

@@ -33,7 +33,7 @@ extension Scheduler {
         let next = job.schedule.next(after: now)
         var set: BSONDocument = [
             "fingerprint": .string(job.fingerprint), "kind": .string(job.kind.name), "schedule": .string(job.schedule.expression.text),
-            "time_zone": .string(job.schedule.timeZone.identifier), "tenants": .string("\(job.tenants)"),
+            "time_zone": .string(job.schedule.zoneName), "tenants": .string("\(job.tenants)"),
             "params": .document(try BSONEncoder().encode(job.params)), "updated_at": .date(now),
         ]
         set["next_due_at"] = next.map { .date($0) } ?? .null
