@@ -36,8 +36,10 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     /// The IANA zone called `name` (exact identifiers only, plus `UTC`).
     public static func timeZone(named name: String) -> TimeZone? {
         if name == "UTC" || name == "Etc/UTC" { return TimeZone(identifier: "UTC") }
-        guard TimeZone.knownTimeZoneIdentifiers.contains(name) else { return nil }
-        return TimeZone(identifier: name)
+        // IANA names are Area/Location (ICU also knows aliases such as Asia/Kolkata that the list may omit).
+        guard name.contains("/") || TimeZone.knownTimeZoneIdentifiers.contains(name),
+              name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }), let tz = TimeZone(identifier: name) else { return nil }
+        return tz
     }
 
     public var description: String { "\(expression.text) (\(zoneName))" }

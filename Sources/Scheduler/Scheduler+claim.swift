@@ -23,9 +23,11 @@ extension Scheduler {
         }
         let candidates = try await store.candidates(now: now, limit: max(configuration.claimBatch, free))
         guard !candidates.isEmpty else { return }
-        // Replicas read the same queue: each starts at its own offset so they rarely race for the same run.
-        let offset = candidates.count > free ? Int(random() * Double(min(candidates.count, free * 2))) : 0
-        let ordered = Array(candidates[offset...] + candidates[..<offset])
+        // Replicas read the same queue: each starts at its own offset within the best priority's runs, so they
+        // rarely race for the same run while priorities still hold.
+        let top = candidates.prefix { $0.priority == candidates[0].priority }.count
+        let offset = top > free ? Int(random() * Double(min(top, free * 2))) : 0
+        let ordered = Array(candidates[offset..<top] + candidates[..<offset] + candidates[top...])
         var liveKeys = Set(inFlight.values.map { RunDocument.liveKey(job: $0.run.job, tenant: $0.run.tenant_id) })
         var usedSlots: [String: Set<String>] = [:]  // slot field prefix → values in use
         var full = Set<String>()  // slot prefixes with no free slot this pass
