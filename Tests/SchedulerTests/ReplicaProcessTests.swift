@@ -1,0 +1,144 @@
+import Foundation
+import LodestarTestSupport
+import MongoStore
+import Testing
+@testable import Scheduler
+
+/// Three `lodestar serve --only scheduler` processes (the binary built beside the tests) with a 3-second lease and
+/// a no-op job that takes 3 seconds: `kill -9` of the replica holding a run, no overlapping live runs of one
+/// (job, tenant), and a SIGTERM that lets the running work finish before exiting 0.
+@Suite(.serialized) struct ReplicaProcessTests {
+    struct Replica {
+        let process: Process
+        let log: URL
+        var pid: Int32 { process.processIdentifier }
+    }
+
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lodestar")
+    }
+
+    static func start(jobsDir: String, env: [String: String], label: String) throws -> Replica {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = ["serve", "--only", "scheduler", "--jobs-dir", jobsDir, "--poll-seconds", "0.2", "--slots", "2"]
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { _, new in new }
+        let log = URL(fileURLWithPath: jobsDir).deletingLastPathComponent().appendingPathComponent("\(label).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let h = try FileHandle(forWritingTo: log)
+        p.standardOutput = h
+        p.standardError = h
+        try p.run()
+        return Replica(process: p, log: log)
+    }
+
+    static func cli(_ args: [String], env: [String: String]) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { _, new in new }
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// The pid in an owner `host:pid:uuid`.
+    static func pid(of owner: String?) -> Int32? {
+        guard let owner else { return nil }
+        let parts = owner.split(separator: ":")
+        return parts.count >= 3 ? Int32(parts[parts.count - 2]) : nil
+    }
+
+    @Test func killedReplicasRunIsFinishedOnceByAnotherAndSigtermDrains() async throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "\(Self.binary.path) not built")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-replicas-\(UUID().uuidString)")
+        let jobsDir = root.appendingPathComponent("jobs")
+        try FileManager.default.createDirectory(at: jobsDir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try """
+            name: slow
+            kind: noop
+            schedule: "0 0 1 1 *"
+            tenants: [t1, t2]
+            params: {sleep_seconds: 3}
+            """.write(to: jobsDir.appendingPathComponent("slow.yaml"), atomically: true, encoding: .utf8)
+        let dbName = "test_sched_replicas_\(UInt32.random(in: 0...UInt32.max))"
+        let env = ["MONGODB_URI": try TestEnvironment.mongoURI(), "LODESTAR_DB": dbName, "LODESTAR_LEASE_SECONDS": "3",
+                   "LODESTAR_SHUTDOWN_GRACE_SECONDS": "15"]
+        let client = try MongoClient(uri: try TestEnvironment.mongoURI(), appName: "lodestar-replica-tests")
+        let db = client.database(dbName)
+        var replicas = try (0..<3).map { try Self.start(jobsDir: jobsDir.path, env: env, label: "replica-\($0)") }
+        defer { for r in replicas where r.process.isRunning { kill(r.pid, SIGKILL) } }
+        let service = JobService(catalog: try JobCatalog.load(directory: jobsDir.path), db: db)
+
+        // One run of t1 and three of t2, queued through the CLI as a data scientist would.
+        var (status, out) = try Self.cli(["jobs", "trigger", "slow", "--tenant", "t1", "--jobs-dir", jobsDir.path], env: env)
+        #expect(status == 0, "\(out)")
+        for _ in 0..<3 {
+            (status, out) = try Self.cli(["jobs", "trigger", "slow", "--tenant", "t2", "--jobs-dir", jobsDir.path], env: env)
+            #expect(status == 0, "\(out)")
+        }
+        let t1 = try #require(try await service.runs(RunQuery(tenant: "t1"), access: .platform).first).id
+
+        // kill -9 the replica holding t1's run while it runs.
+        var holder: Int32?
+        #expect(try await eventually(20) {
+            let r = try await service.run(t1, access: .platform)
+            holder = r.status == .running ? Self.pid(of: r.owner) : nil
+            return holder != nil
+        })
+        let victim = try #require(holder)
+        try await Task.sleep(for: .milliseconds(500))
+        kill(victim, SIGKILL)
+        let killedAt = Date()
+        #expect(try await eventually(30) { try await service.run(t1, access: .platform).status == .succeeded })
+        let done = try await service.run(t1, access: .platform)
+        #expect(done.attempt == 2 && Self.pid(of: done.owner) != victim)
+        #expect(done.attempts.map(\.outcome) == ["lease lost", "succeeded"] && Self.pid(of: done.attempts[0].owner) == victim)
+        let raw = try #require(try await db.system(.jobRuns, as: RunDocument.self).findOne(["_id": .string(t1)]))
+        #expect(raw.completions == 1)
+
+        // No two live runs of (slow, t2) overlapped: attempts of its runs, ordered, never intersect (an attempt of
+        // the killed replica ended when it was killed).
+        #expect(try await eventually(40) { try await service.runs(RunQuery(tenant: "t2", status: .succeeded), access: .platform).count == 3 })
+        let attempts = try await service.runs(RunQuery(tenant: "t2"), access: .platform).flatMap(\.attempts)
+        let intervals = attempts.map { a in
+            (a.started_at, a.ended_at ?? (Self.pid(of: a.owner) == victim ? killedAt : .distantFuture))
+        }.sorted { $0.0 < $1.0 }
+        #expect(attempts.filter { $0.outcome == "succeeded" }.count == 3)
+        #expect(attempts.allSatisfy { $0.outcome == "succeeded" || Self.pid(of: $0.owner) == victim })
+        for (a, b) in zip(intervals, intervals.dropFirst()) { #expect(a.1 <= b.0, "overlap: \(a) and \(b)") }
+
+        // SIGTERM drains: the replica holding a fresh run lets it finish, then exits 0.
+        (status, out) = try Self.cli(["jobs", "trigger", "slow", "--tenant", "t1", "--jobs-dir", jobsDir.path], env: env)
+        #expect(status == 0, "\(out)")
+        let latest = try await service.runs(RunQuery(tenant: "t1", limit: 1), access: .platform)
+        let again = try #require(latest.first?.id)
+        #expect(again != t1)
+        holder = nil
+        #expect(try await eventually(20) {
+            let r = try await service.run(again, access: .platform)
+            holder = r.status == .running ? Self.pid(of: r.owner) : nil
+            return holder != nil
+        })
+        let drained = try #require(replicas.first { $0.pid == holder })
+        kill(drained.pid, SIGTERM)
+        drained.process.waitUntilExit()
+        #expect(drained.process.terminationReason == .exit && drained.process.terminationStatus == 0,
+                "\(String(decoding: (try? Data(contentsOf: drained.log)) ?? Data(), as: UTF8.self).suffix(2000))")
+        let finished = try await service.run(again, access: .platform)
+        #expect(finished.status == .succeeded && Self.pid(of: finished.owner) == drained.pid && finished.attempt == 1)
+
+        for r in replicas where r.process.isRunning {
+            kill(r.pid, SIGTERM)
+            r.process.waitUntilExit()
+            #expect(r.process.terminationStatus == 0)
+        }
+        replicas.removeAll()
+        try await db.drop()
+    }
+}
