@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SchedulerTests",
-            dependencies: ["Scheduler", "Pipeline", "MongoStore", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Scheduler", "Pipeline", "MongoStore", "LearningStore", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
