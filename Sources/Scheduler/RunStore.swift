@@ -80,18 +80,34 @@ public struct RunStore: Sendable {
         case conflict(field: String)
     }
 
-    /// Claims a queued run: one conditional update from the state read (`status: queued`, same `attempt`).
-    func claim(_ run: RunDocument, owner: String, now: Date, lease: Duration, slots: Slots) async throws -> ClaimOutcome {
+    /// The conditional update that claims `run` (queued, same `attempt`) for `owner`.
+    func claimUpdate(_ run: RunDocument, owner: String, now: Date, lease: Duration, slots: Slots) -> (filter: BSONDocument, update: BSONDocument) {
         var set: BSONDocument = [
             "status": .string(RunStatus.running.rawValue), "owner": .string(owner), "lease_expires_at": .date(now.adding(lease)),
             "heartbeat_at": .date(now), "started_at": .date(now), "progress": "claimed",
             "live_key": .string(RunDocument.liveKey(job: run.job, tenant: run.tenant_id)),
         ]
         for (f, v) in slots.fields { set[f] = .string(v) }
-        do {
-            let r = try await runs.updateMany(
-                ["_id": .string(run._id), "status": .string(RunStatus.queued.rawValue), "attempt": .int64(Int64(run.attempt))],
+        return (["_id": .string(run._id), "status": .string(RunStatus.queued.rawValue), "attempt": .int64(Int64(run.attempt))],
                 ["$set": .document(set), "$inc": ["attempt": 1], "$unset": ["ended_at": "", "duration_seconds": ""]])
+    }
+
+    func claimed(_ run: RunDocument, owner: String, now: Date, lease: Duration) -> RunDocument {
+        var c = run
+        c.status = .running
+        c.owner = owner
+        c.attempt += 1
+        c.lease_expires_at = now.adding(lease)
+        c.heartbeat_at = now.bsonMillis
+        c.started_at = now.bsonMillis
+        return c
+    }
+
+    /// Claims a queued run: one conditional update from the state read (`status: queued`, same `attempt`).
+    func claim(_ run: RunDocument, owner: String, now: Date, lease: Duration, slots: Slots) async throws -> ClaimOutcome {
+        let (filter, update) = claimUpdate(run, owner: owner, now: now, lease: lease, slots: slots)
+        do {
+            let r = try await runs.updateMany(filter, update)
             guard r.matched == 1 else { return .gone }
         } catch let e as MongoError where e.isDuplicateKey {
             for f in ["live_key", "job_slot", "global_slot", "group_slot"] where e.message.contains(f) || e.message.contains(Self.indexName(f)) {
@@ -99,14 +115,28 @@ public struct RunStore: Sendable {
             }
             return .conflict(field: "live_key")
         }
-        var claimed = run
-        claimed.status = .running
-        claimed.owner = owner
-        claimed.attempt += 1
-        claimed.lease_expires_at = now.adding(lease)
-        claimed.heartbeat_at = now.bsonMillis
-        claimed.started_at = now.bsonMillis
-        return .claimed(claimed)
+        return .claimed(claimed(run, owner: owner, now: now, lease: lease))
+    }
+
+    /// Claims several queued runs in one round trip: the same conditional update for each (each atomic on its own
+    /// document; a run another replica changed first, or whose (job, tenant) has a live run, is simply not
+    /// matched or refused). Returns the runs this owner now holds.
+    func claimMany(_ items: [(RunDocument, Slots)], owner: String, now: Date, lease: Duration) async throws -> [RunDocument] {
+        guard items.count > 1 else {
+            guard let (run, slots) = items.first else { return [] }
+            if case .claimed(let c) = try await claim(run, owner: owner, now: now, lease: lease, slots: slots) { return [c] }
+            return []
+        }
+        var allMatched = false
+        do {
+            let r = try await runs.bulkUpdateExisting(items.map { claimUpdate($0.0, owner: owner, now: now, lease: lease, slots: $0.1) })
+            allMatched = r.matched == items.count
+        } catch let e as MongoError where e.isDuplicateKey {}
+        if allMatched { return items.map { claimed($0.0, owner: owner, now: now, lease: lease) } }
+        let mine = try await runs.find(["_id": ["$in": .array(items.map { .string($0.0._id) })], "owner": .string(owner),
+                                        "status": .string(RunStatus.running.rawValue)]).collect()
+        let ids = Set(mine.filter { $0.started_at == now.bsonMillis }.map(\._id))
+        return items.filter { ids.contains($0.0._id) }.map { claimed($0.0, owner: owner, now: now, lease: lease) }
     }
 
     static func indexName(_ field: String) -> String {
@@ -175,8 +205,8 @@ public struct RunStore: Sendable {
         case interrupted
     }
 
-    /// Records the end of this owner's attempt; false when the run is no longer this owner's (its result is dropped).
-    func finish(_ run: RunDocument, owner: String, now: Date, ending: Ending) async throws -> Bool {
+    /// The conditional update that records the end of this owner's attempt.
+    func finishUpdate(_ run: RunDocument, owner: String, now: Date, ending: Ending) throws -> (filter: BSONDocument, update: BSONDocument) {
         let started = run.started_at ?? now
         let duration = max(0, now.timeIntervalSince(started))
         var set: BSONDocument = [:]
@@ -218,10 +248,28 @@ public struct RunStore: Sendable {
         var update: BSONDocument = ["$set": .document(set), "$unset": .document(unset),
                                     "$push": ["attempts": .document(try BSONEncoder().encode(record))]]
         if !inc.isEmpty { update["$inc"] = .document(inc) }
-        let r = try await runs.updateMany(
-            ["_id": .string(run._id), "owner": .string(owner), "status": .string(RunStatus.running.rawValue),
-             "attempt": .int64(Int64(run.attempt))], update)
-        return r.matched == 1
+        return (["_id": .string(run._id), "owner": .string(owner), "status": .string(RunStatus.running.rawValue),
+                 "attempt": .int64(Int64(run.attempt))], update)
+    }
+
+    /// Records the end of this owner's attempt; false when the run is no longer this owner's (its result is dropped).
+    func finish(_ run: RunDocument, owner: String, now: Date, ending: Ending) async throws -> Bool {
+        try await finishMany([(run, now, ending)], owner: owner)[0]
+    }
+
+    /// Records the ends of several attempts in one round trip; for each, false when the run was no longer this owner's.
+    func finishMany(_ items: [(run: RunDocument, now: Date, ending: Ending)], owner: String) async throws -> [Bool] {
+        let updates = try items.map { try finishUpdate($0.run, owner: owner, now: $0.now, ending: $0.ending) }
+        if items.count == 1 {
+            return [try await runs.updateMany(updates[0].filter, updates[0].update).matched == 1]
+        }
+        let r = try await runs.bulkUpdateExisting(updates)
+        if r.matched == items.count { return items.map { _ in true } }
+        let docs = try await runs.find(["_id": ["$in": .array(items.map { .string($0.run._id) })]]).collect()
+        let byID = Dictionary(docs.map { ($0._id, $0) }, uniquingKeysWith: { a, _ in a })
+        return items.map { item in
+            byID[item.run._id]?.attempts.contains { $0.attempt == item.run.attempt && $0.owner == owner && $0.ended_at == item.now.bsonMillis } ?? false
+        }
     }
 
     /// Gives up a reclaimed run whose owners keep dying (a crash loop).

@@ -89,7 +89,7 @@ extension Scheduler {
             ending = failure(run, error: "stopped", outcome: "failed", now: now)
         }
         do {
-            let ok = try await store.finish(run, owner: configuration.owner, now: now, ending: ending)
+            let ok = try await endings.finish(run, now: now, ending: ending)
             if !ok { log.error("the run was no longer ours when it ended; its result is dropped") }
             log.info("run ended", metadata: ["ending": "\(ending)"])
         } catch {

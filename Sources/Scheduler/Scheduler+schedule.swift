@@ -8,7 +8,11 @@ extension Scheduler {
     /// each firing (run ids are derived from the firing, so a second one would only find them made).
     func scheduleDue() async throws {
         let now = clock.now()
+        if let next = nextStateCheck, now < next { return }
         let states = Dictionary(try await jobStates.find().collect().map { ($0._id, $0) }, uniquingKeysWith: { a, _ in a })
+        let earliest = jobs.compactMap { states[$0.name]?.fingerprint == $0.fingerprint ? states[$0.name]?.next_due_at : nil }.min()
+        let recheck = now.addingTimeInterval(max(configuration.pollInterval.seconds * 5, 1))
+        nextStateCheck = jobs.allSatisfy({ states[$0.name]?.fingerprint == $0.fingerprint }) ? min(earliest ?? recheck, recheck) : nil
         for job in jobs {
             guard !draining else { return }
             guard let state = states[job.name], state.fingerprint == job.fingerprint else {

@@ -32,6 +32,11 @@ public actor Scheduler {
     /// Set by `drain`: no more claims or firings.
     public private(set) var draining = false
     var lastRetention: Date?
+    /// When `jobs` needs reading again (the earliest due time seen, or a few polls from the last read).
+    var nextStateCheck: Date?
+    /// When lapsed leases are looked for again (every sixth of the lease).
+    var nextExpiryCheck: Date?
+    nonisolated let endings: EndingBatcher
     var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     final class InFlightRun: @unchecked Sendable {
@@ -62,6 +67,7 @@ public actor Scheduler {
         self.jobs = jobs
         self.db = db
         self.store = RunStore(db: db)
+        self.endings = EndingBatcher(store: RunStore(db: db), owner: configuration.owner)
         self.executor = executor
         self.tenantDirectory = tenants
         self.configuration = configuration
@@ -76,21 +82,27 @@ public actor Scheduler {
     /// Ids of the runs this replica is carrying out.
     public var running: [String] { inFlight.keys.sorted() }
 
-    /// Repeats `tick()` every `pollInterval` until the task is cancelled or `drain` begins.
+    /// Repeats `tick()` every `pollInterval` until the task is cancelled or `drain` begins; a pass that claimed runs
+    /// is followed at once by another while slots are free (a full queue drains without waiting for the poll).
     public func run() async {
         while !Task.isCancelled && !draining {
-            await tick()
+            let claimed = await tick()
+            if claimed > 0 && inFlight.count < configuration.maxConcurrentRuns { continue }
             do { try await clock.sleep(for: configuration.pollInterval) } catch { break }
         }
     }
 
     /// One pass: make runs for due firings, take over lapsed runs, claim queued runs up to the free slots, and
     /// (now and then) apply retention. Errors are logged; the next pass tries again.
-    public func tick() async {
-        guard !draining else { return }
+    /// Returns how many runs it claimed.
+    @discardableResult
+    public func tick() async -> Int {
+        guard !draining else { return 0 }
         do { try await scheduleDue() } catch { logger.error("scheduling failed", metadata: ["error": "\(error)"]) }
-        do { try await claimWork() } catch { logger.error("claiming failed", metadata: ["error": "\(error)"]) }
+        var claimed = 0
+        do { claimed = try await claimWork() } catch { logger.error("claiming failed", metadata: ["error": "\(error)"]) }
         do { try await retainIfDue() } catch { logger.warning("retention failed", metadata: ["error": "\(error)"]) }
+        return claimed
     }
 
     /// Stops claiming; lets running work finish for up to `grace`, then stops what is left and queues it again

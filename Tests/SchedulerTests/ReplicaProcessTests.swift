@@ -4,8 +4,8 @@ import MongoStore
 import Testing
 @testable import Scheduler
 
-/// Three `lodestar serve --only scheduler` processes (the binary built beside the tests) with a 3-second lease and
-/// a no-op job that takes 3 seconds: `kill -9` of the replica holding a run, no overlapping live runs of one
+/// Three `lodestar serve --only scheduler` processes (the binary built beside the tests) with a 5-second lease and
+/// a no-op job that takes a few seconds: `kill -9` of the replica holding a run, no overlapping live runs of one
 /// (job, tenant), and a SIGTERM that lets the running work finish before exiting 0.
 @Suite(.serialized) struct ReplicaProcessTests {
     struct Replica {
@@ -64,10 +64,10 @@ import Testing
             kind: noop
             schedule: "0 0 1 1 *"
             tenants: [t1, t2]
-            params: {sleep_seconds: 3}
+            params: {sleep_seconds: 2}
             """.write(to: jobsDir.appendingPathComponent("slow.yaml"), atomically: true, encoding: .utf8)
         let dbName = "test_sched_replicas_\(UInt32.random(in: 0...UInt32.max))"
-        let env = ["MONGODB_URI": try TestEnvironment.mongoURI(), "LODESTAR_DB": dbName, "LODESTAR_LEASE_SECONDS": "3",
+        let env = ["MONGODB_URI": try TestEnvironment.mongoURI(), "LODESTAR_DB": dbName, "LODESTAR_LEASE_SECONDS": "5",
                    "LODESTAR_SHUTDOWN_GRACE_SECONDS": "15"]
         let client = try MongoClient(uri: try TestEnvironment.mongoURI(), appName: "lodestar-replica-tests")
         let db = client.database(dbName)
@@ -75,52 +75,60 @@ import Testing
         defer { for r in replicas where r.process.isRunning { kill(r.pid, SIGKILL) } }
         let service = JobService(catalog: try JobCatalog.load(directory: jobsDir.path), db: db)
 
-        // One run of t1 and three of t2, queued through the CLI as a data scientist would.
-        var (status, out) = try Self.cli(["jobs", "trigger", "slow", "--tenant", "t1", "--jobs-dir", jobsDir.path], env: env)
+        // A long run of t1 and three runs of t2, queued through the CLI as a data scientist would.
+        var (status, out) = try Self.cli(["jobs", "trigger", "slow", "--tenant", "t1", "--param", "sleep_seconds=8",
+                                          "--jobs-dir", jobsDir.path], env: env)
         #expect(status == 0, "\(out)")
+        let t1 = try #require(try await service.runs(RunQuery(tenant: "t1"), access: .platform).first).id
         for _ in 0..<3 {
             (status, out) = try Self.cli(["jobs", "trigger", "slow", "--tenant", "t2", "--jobs-dir", jobsDir.path], env: env)
             #expect(status == 0, "\(out)")
         }
-        let t1 = try #require(try await service.runs(RunQuery(tenant: "t1"), access: .platform).first).id
 
         // kill -9 the replica holding t1's run while it runs.
         var holder: Int32?
-        #expect(try await eventually(20) {
+        #expect(try await eventually(60, every: .milliseconds(250)) {
             let r = try await service.run(t1, access: .platform)
             holder = r.status == .running ? Self.pid(of: r.owner) : nil
             return holder != nil
         })
+        if holder == nil {
+            let r = try? await service.run(t1, access: .platform)
+            for rep in replicas {
+                Issue.record("replica \(rep.pid) running=\(rep.process.isRunning): \(String(decoding: (try? Data(contentsOf: rep.log)) ?? Data(), as: UTF8.self).suffix(1500))")
+            }
+            Issue.record("run: \(String(describing: r))")
+        }
         let victim = try #require(holder)
         try await Task.sleep(for: .milliseconds(500))
         kill(victim, SIGKILL)
-        let killedAt = Date()
-        #expect(try await eventually(30) { try await service.run(t1, access: .platform).status == .succeeded })
+        #expect(try await eventually(60, every: .milliseconds(250)) { try await service.run(t1, access: .platform).status == .succeeded })
         let done = try await service.run(t1, access: .platform)
-        #expect(done.attempt == 2 && Self.pid(of: done.owner) != victim)
-        #expect(done.attempts.map(\.outcome) == ["lease lost", "succeeded"] && Self.pid(of: done.attempts[0].owner) == victim)
+        // (On a loaded machine a late heartbeat can also hand a run over before the kill: then more attempts show.)
+        #expect(done.attempt >= 2 && Self.pid(of: done.owner) != victim)
+        #expect(done.attempts.last?.outcome == "succeeded" && done.attempts.dropLast().allSatisfy { $0.outcome == "lease lost" })
+        #expect(done.attempts.contains { $0.outcome == "lease lost" && Self.pid(of: $0.owner) == victim })
         let raw = try #require(try await db.system(.jobRuns, as: RunDocument.self).findOne(["_id": .string(t1)]))
         #expect(raw.completions == 1)
 
-        // No two live runs of (slow, t2) overlapped: attempts of its runs, ordered, never intersect (an attempt of
-        // the killed replica ended when it was killed).
-        #expect(try await eventually(40) { try await service.runs(RunQuery(tenant: "t2", status: .succeeded), access: .platform).count == 3 })
-        let attempts = try await service.runs(RunQuery(tenant: "t2"), access: .platform).flatMap(\.attempts)
-        let intervals = attempts.map { a in
-            (a.started_at, a.ended_at ?? (Self.pid(of: a.owner) == victim ? killedAt : .distantFuture))
-        }.sorted { $0.0 < $1.0 }
-        #expect(attempts.filter { $0.outcome == "succeeded" }.count == 3)
-        #expect(attempts.allSatisfy { $0.outcome == "succeeded" || Self.pid(of: $0.owner) == victim })
+        // No two live runs of (slow, t2) overlapped: each run is live from its first claim to its end, and those
+        // spans, ordered, never intersect.
+        #expect(try await eventually(90, every: .milliseconds(250)) { try await service.runs(RunQuery(tenant: "t2", status: .succeeded), access: .platform).count == 3 })
+        let t2 = try await service.runs(RunQuery(tenant: "t2"), access: .platform)
+        #expect(t2.allSatisfy { $0.attempts.filter { $0.outcome == "succeeded" }.count == 1 })
+        let intervals = t2.map { ($0.attempts.first?.started_at ?? .distantPast, $0.endedAt ?? .distantFuture) }.sorted { $0.0 < $1.0 }
+        #expect(intervals.count == 3)
         for (a, b) in zip(intervals, intervals.dropFirst()) { #expect(a.1 <= b.0, "overlap: \(a) and \(b)") }
 
         // SIGTERM drains: the replica holding a fresh run lets it finish, then exits 0.
-        (status, out) = try Self.cli(["jobs", "trigger", "slow", "--tenant", "t1", "--jobs-dir", jobsDir.path], env: env)
+        (status, out) = try Self.cli(["jobs", "trigger", "slow", "--tenant", "t1", "--param", "sleep_seconds=4",
+                                      "--jobs-dir", jobsDir.path], env: env)
         #expect(status == 0, "\(out)")
         let latest = try await service.runs(RunQuery(tenant: "t1", limit: 1), access: .platform)
         let again = try #require(latest.first?.id)
         #expect(again != t1)
         holder = nil
-        #expect(try await eventually(20) {
+        #expect(try await eventually(60, every: .milliseconds(250)) {
             let r = try await service.run(again, access: .platform)
             holder = r.status == .running ? Self.pid(of: r.owner) : nil
             return holder != nil
