@@ -56,14 +56,14 @@ def lodestar_run(uri):
             if runs.count_documents({"status": "succeeded"}) >= RUNS:
                 break
             time.sleep(0.5)
-        docs = list(runs.find({}, {"due_at": 1, "started_at": 1, "ended_at": 1, "status": 1, "owner": 1, "attempt": 1}))
+        docs = list(runs.find({}, {"due_at": 1, "started_at": 1, "ended_at": 1, "status": 1, "owner": 1, "attempt": 1, "attempts": 1}))
     finally:
         for p in procs:
             p.send_signal(signal.SIGTERM)
         for p in procs:
             p.wait(timeout=60)
     assert len(docs) == RUNS and all(d["status"] == "succeeded" and d["attempt"] == 1 for d in docs), \
-        f"{len(docs)} runs, statuses {set(d['status'] for d in docs)}"
+        f"{len(docs)} runs, statuses {set(d['status'] for d in docs)}, {[d['attempts'] for d in docs if d['attempt'] != 1][:3]}"
     due_ts = docs[0]["due_at"].replace(tzinfo=datetime.timezone.utc).timestamp()
     starts = [d["started_at"].replace(tzinfo=datetime.timezone.utc).timestamp() - due_ts for d in docs]
     ends = [d["ended_at"].replace(tzinfo=datetime.timezone.utc).timestamp() - due_ts for d in docs]

@@ -133,10 +133,11 @@ public struct RunStore: Sendable {
             allMatched = r.matched == items.count
         } catch let e as MongoError where e.isDuplicateKey {}
         if allMatched { return items.map { claimed($0.0, owner: owner, now: now, lease: lease) } }
+        // Which claims matched: the runs now this owner's at the attempt this batch gave them.
         let mine = try await runs.find(["_id": ["$in": .array(items.map { .string($0.0._id) })], "owner": .string(owner),
                                         "status": .string(RunStatus.running.rawValue)]).collect()
-        let ids = Set(mine.filter { $0.started_at == now.bsonMillis }.map(\._id))
-        return items.filter { ids.contains($0.0._id) }.map { claimed($0.0, owner: owner, now: now, lease: lease) }
+        let attempts = Dictionary(mine.map { ($0._id, $0.attempt) }, uniquingKeysWith: { a, _ in a })
+        return items.filter { attempts[$0.0._id] == $0.0.attempt + 1 }.map { claimed($0.0, owner: owner, now: now, lease: lease) }
     }
 
     static func indexName(_ field: String) -> String {

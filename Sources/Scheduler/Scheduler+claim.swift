@@ -27,12 +27,12 @@ extension Scheduler {
             free -= 1
             if free == 0 { return slots }
         }
-        let candidates = try await store.candidates(now: now, limit: max(configuration.claimBatch, free))
+        let candidates = try await store.candidates(now: now, limit: max(configuration.claimBatch, free) * 3)
         guard !candidates.isEmpty else { return slots - free }
         // Replicas read the same queue: each starts at its own offset within the best priority's runs, so they
         // rarely race for the same run while priorities still hold.
         let top = candidates.prefix { $0.priority == candidates[0].priority }.count
-        let offset = top > free ? Int(random() * Double(min(top, free * 2))) : 0
+        let offset = top > free ? Int(random() * Double(top)) : 0
         let ordered = Array(candidates[offset..<top] + candidates[..<offset] + candidates[top...])
         let batchStartFree = free
         var batch: [(RunDocument, RunStore.Slots)] = []

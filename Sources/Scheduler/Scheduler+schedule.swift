@@ -11,6 +11,7 @@ extension Scheduler {
         if let next = nextStateCheck, now < next { return }
         let states = Dictionary(try await jobStates.find().collect().map { ($0._id, $0) }, uniquingKeysWith: { a, _ in a })
         let earliest = jobs.compactMap { states[$0.name]?.fingerprint == $0.fingerprint ? states[$0.name]?.next_due_at : nil }.min()
+            .map { $0.addingTimeInterval(-configuration.lookahead.seconds) }
         let recheck = now.addingTimeInterval(max(configuration.pollInterval.seconds * 5, 1))
         nextStateCheck = jobs.allSatisfy({ states[$0.name]?.fingerprint == $0.fingerprint }) ? min(earliest ?? recheck, recheck) : nil
         for job in jobs {
@@ -19,7 +20,7 @@ extension Scheduler {
                 try await register(job, now: now, previous: states[job.name])
                 continue
             }
-            guard let due = state.next_due_at, due <= now else { continue }
+            guard let due = state.next_due_at, due.addingTimeInterval(-configuration.lookahead.seconds) <= now else { continue }
             let leases = LeaseManager(db: db, duration: configuration.leaseDuration, holder: configuration.owner, now: { [clock] in clock.now() })
             guard let lease = try await leases.tryAcquire("schedule:\(job.name)") else { continue }
             do {
@@ -48,7 +49,8 @@ extension Scheduler {
         logger.info("job registered", metadata: ["job": "\(job.name)", "next_due_at": "\(next.map { "\($0)" } ?? "never")"])
     }
 
-    /// Handles one due firing (and any missed since): makes the runs, then moves the job's due time on.
+    /// Handles one firing about to be due or due (and any missed since): makes the runs (claimable from their
+    /// firing on), then moves the job's due time on.
     func fire(_ job: JobDefinition, due: Date, now: Date) async throws {
         guard let state = try await jobStates.findOne(["_id": .string(job.name)]), state.next_due_at == due else { return }
         var firings = [due] + job.schedule.firings(after: due, upTo: now, limit: 100_000)
@@ -74,8 +76,10 @@ extension Scheduler {
                 var docs: [RunDocument] = []
                 for f in firings {
                     for t in tenants {
-                        docs.append(RunFactory.make(job: job, tenant: t, trigger: .schedule, dueAt: f, now: now, params: job.params,
-                                                    id: RunFactory.scheduledID(job: job.name, tenant: t, firing: f)))
+                        var d = RunFactory.make(job: job, tenant: t, trigger: .schedule, dueAt: f, now: now, params: job.params,
+                                                id: RunFactory.scheduledID(job: job.name, tenant: t, firing: f))
+                        d.not_before = max(f, now).bsonMillis
+                        docs.append(d)
                     }
                 }
                 let made = try await store.enqueue(docs)
@@ -85,7 +89,7 @@ extension Scheduler {
                 logger.error("job fired but no runs were made", metadata: ["job": "\(job.name)", "error": "\(error)"])
             }
         }
-        let next = job.schedule.next(after: now)
+        let next = job.schedule.next(after: max(now, firings.last ?? due))
         var set: BSONDocument = ["next_due_at": next.map { .date($0) } ?? .null, "updated_at": .date(now)]
         if let last = firings.last { set["last_due_at"] = .date(last) }
         var update: BSONDocument = ["$set": .document(set), "$inc": ["missed_firings": .int64(Int64(missed))]]

@@ -17,8 +17,8 @@ public struct SystemSchedulerClock: SchedulerClock {
 }
 
 extension Date {
-    /// Truncated to the millisecond (what a BSON date keeps), so values read back compare equal.
-    var bsonMillis: Date { Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded(.down) / 1000) }
+    /// Rounded to the millisecond as a BSON date keeps it (`BSON.date`), so values read back compare equal.
+    var bsonMillis: Date { Date(timeIntervalSince1970: Double(Int64((timeIntervalSince1970 * 1000).rounded())) / 1000) }
 
     func adding(_ d: Duration) -> Date { addingTimeInterval(d.seconds).bsonMillis }
 }

@@ -22,11 +22,14 @@ public struct SchedulerConfiguration: Sendable {
     public var retentionInterval: Duration
     /// Queued runs read per claiming pass.
     public var claimBatch: Int
+    /// A firing's runs are made this long before it is due (queued with `not_before` = the firing), so at the due
+    /// instant they only need claiming.
+    public var lookahead: Duration
 
     public init(owner: String = SchedulerConfiguration.processOwner(), leaseDuration: Duration = .seconds(60),
                 pollInterval: Duration = .seconds(1), maxConcurrentRuns: Int = 4, clusterMaxRuns: Int? = nil,
                 misfireGrace: Duration = .seconds(60), shutdownGrace: Duration = .seconds(30), maxLeaseLosses: Int = 3,
-                retentionInterval: Duration = .seconds(3600), claimBatch: Int = 64) {
+                retentionInterval: Duration = .seconds(3600), claimBatch: Int = 64, lookahead: Duration = .seconds(30)) {
         self.owner = owner
         self.leaseDuration = leaseDuration
         self.pollInterval = pollInterval
@@ -37,6 +40,7 @@ public struct SchedulerConfiguration: Sendable {
         self.maxLeaseLosses = maxLeaseLosses
         self.retentionInterval = retentionInterval
         self.claimBatch = claimBatch
+        self.lookahead = lookahead
     }
 
     /// `host:pid:uuid` of this process.

@@ -17,7 +17,13 @@ import Testing
         try await a.prepare()
         await a.tick()  // registers the job: next due 10:05
         #expect(try await allRuns(t.db).isEmpty)
-        clock.advance(by: 180)
+        clock.advance(by: 160)  // 10:04:40: within the 30 s lookahead, the runs are made, not yet claimable
+        await a.tick()
+        await b.tick()
+        let early = try await allRuns(t.db)
+        #expect(early.count == 2 && early.allSatisfy { $0.status == .queued && $0.not_before == utc("2026-05-04T10:05") })
+        #expect(exec.executed.isEmpty)
+        clock.advance(by: 20)
         await a.tick()
         await b.tick()
         await a.waitForIdle()
@@ -181,8 +187,8 @@ import Testing
     @Test func missedFiringsSkipOrRunOnce() async throws {
         let t = try TestDatabase("missed")
         let clock = ManualClock(utc("2026-05-04T09:30"))
-        let skip = try noopJob("skipper", tenants: ["a"]) { $0.missedRuns = .skip }
-        let once = try noopJob("catcher", tenants: ["a"]) { $0.missedRuns = .runOnce }
+        let skip = try noopJob("skipper", schedule: "0 * * * *", tenants: ["a"]) { $0.missedRuns = .skip }
+        let once = try noopJob("catcher", schedule: "0 * * * *", tenants: ["a"]) { $0.missedRuns = .runOnce }
         let exec = ScriptedExecutor { _ in .succeed }
         let s = replica(t.db, jobs: [skip, once], executor: exec, clock: clock, owner: "host:1:a")
         try await s.prepare()

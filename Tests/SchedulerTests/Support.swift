@@ -135,7 +135,7 @@ func utc(_ s: String) -> Date {
     return f.date(from: s + ":00Z")!
 }
 
-func noopJob(_ name: String = "health", schedule: String = "0 * * * *", tenants: [String] = ["a", "b"], timeZone: String = "UTC",
+func noopJob(_ name: String = "health", schedule: String = "0 0 1 1 *", tenants: [String] = ["a", "b"], timeZone: String = "UTC",
              configure: (inout JobDefinition) -> Void = { _ in }) throws -> JobDefinition {
     var j = JobDefinition(name: name, kind: .noop, schedule: try CronSchedule(schedule, timeZone: timeZone), tenants: .only(tenants))
     configure(&j)
