@@ -32,7 +32,10 @@ enum RunFactory {
         "\(job).\(tenant).b\(day.replacingOccurrences(of: "-", with: ""))-\(batch)"
     }
 
-    static func suffix() -> String { String(UInt16.random(in: 0...UInt16.max), radix: 16) }
+    static func suffix() -> String {
+        let s = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        return String(repeating: "0", count: 4 - s.count) + s
+    }
 
     /// `20261128T0100Z` (UTC), with seconds when asked.
     static func compact(_ d: Date, seconds: Bool = false) -> String {

@@ -185,6 +185,12 @@ public struct RunStore: Sendable {
         return .lost
     }
 
+    /// Writes a running run's progress text (between heartbeats).
+    func progress(_ id: String, owner: String, text: String) async throws {
+        _ = try await runs.updateMany(["_id": .string(id), "owner": .string(owner), "status": .string(RunStatus.running.rawValue)],
+                                      ["$set": ["progress": .string(text)]])
+    }
+
     /// The check publishing runs in its activation transaction: the run is still this owner's and its lease
     /// unexpired; the write makes a concurrent takeover conflict with the transaction.
     public static func confirm(runID: String, owner: String, now: Date, in tx: MongoDatabase) async throws {
@@ -204,6 +210,16 @@ public struct RunStore: Sendable {
         case cancelled(reason: String)
         /// Stopped by a shutdown: back to the queue without using up an attempt.
         case interrupted
+
+        /// One word for logs (`succeeded`, `retry`, `failed`, `cancelled`, `interrupted`).
+        var summary: String {
+            switch self {
+            case .succeeded: "succeeded"
+            case .failed(_, _, let retryAt): retryAt == nil ? "failed" : "retry"
+            case .cancelled: "cancelled"
+            case .interrupted: "interrupted"
+            }
+        }
     }
 
     /// The conditional update that records the end of this owner's attempt.

@@ -46,6 +46,14 @@ extension Scheduler {
                 }
                 return nil
             }
+            group.addTask {
+                // Progress between heartbeats: a change is written within two seconds (`lodestar jobs runs`).
+                while !Task.isCancelled {
+                    do { try await clock.sleep(for: .seconds(2)) } catch { return nil }
+                    if let text = handle.takeProgress() { try? await store.progress(run._id, owner: owner, text: text) }
+                }
+                return nil
+            }
             if let ms = run.timeout_ms {
                 group.addTask {
                     do { try await clock.sleep(for: .milliseconds(ms)) } catch { return nil }
@@ -91,7 +99,7 @@ extension Scheduler {
         do {
             let ok = try await endings.finish(run, now: now, ending: ending)
             if !ok { log.error("the run was no longer ours when it ended; its result is dropped") }
-            log.info("run ended", metadata: ["ending": "\(ending)"])
+            log.info("run ended", metadata: ["ending": "\(ending.summary)"])
         } catch {
             log.error("could not record the end of the run (its lease will lapse and another replica redoes it)", metadata: ["error": "\(error)"])
         }
