@@ -108,6 +108,7 @@ let package = Package(
         .testTarget(
             name: "SchedulerTests",
             dependencies: ["Scheduler", "Pipeline", "MongoStore", "LearningStore", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
+            exclude: ["croniter_reference.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -120,6 +120,8 @@ public struct JobService: Sendable {
                                             priority: job.priority - 1, backfill: (backfillID, i, concurrency), requestedBy: requestedBy))
             }
         }
+        try await store.ensureIndexes()
+        try await store.ensureSlotIndex("group_slot")
         try await store.enqueue(docs)
         return BackfillView(id: backfillID, job: job.name, days: days, tenants: list, concurrency: concurrency, runs: docs.map(RunView.init))
     }

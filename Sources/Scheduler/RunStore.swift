@@ -19,16 +19,29 @@ public struct RunStore: Sendable {
 
     /// The indexes `job_runs` needs (idempotent). Lapsed leases are found through `queue_order`'s `status` prefix (few
     /// runs are running at once), which saves an index write on every claim, heartbeat and end.
+    ///
+    /// The slot indexes are made when a slot is first used (`ensureSlotIndex`): every index costs each write, and
+    /// most deployments set no limit.
     public static let indexes: [IndexSpec] = [
         IndexSpec(keys: ["live_key": 1], name: "one_live_run_per_job_tenant", unique: true, sparse: true),
-        IndexSpec(keys: ["job_slot": 1], name: "job_concurrency_slot", unique: true, sparse: true),
-        IndexSpec(keys: ["global_slot": 1], name: "global_concurrency_slot", unique: true, sparse: true),
-        IndexSpec(keys: ["group_slot": 1], name: "backfill_concurrency_slot", unique: true, sparse: true),
         IndexSpec(keys: ["status": 1, "priority": -1, "due_at": 1], name: "queue_order"),
         IndexSpec(keys: ["tenant_id": 1, "job": 1, "created_at": -1], name: "history_by_tenant"),
         IndexSpec(keys: ["job": 1, "created_at": -1], name: "history_by_job"),
-        IndexSpec(keys: ["backfill_id": 1, "tenant_id": 1, "seq": 1], name: "backfill_order", sparse: true),
+        IndexSpec(keys: ["backfill_id": 1, "seq": 1], name: "backfill_order", sparse: true),
     ]
+
+    /// The unique sparse index of a slot field (`job_slot`, `global_slot`, `group_slot`).
+    static let slotIndexes: [String: IndexSpec] = [
+        "job_slot": IndexSpec(keys: ["job_slot": 1], name: "job_concurrency_slot", unique: true, sparse: true),
+        "global_slot": IndexSpec(keys: ["global_slot": 1], name: "global_concurrency_slot", unique: true, sparse: true),
+        "group_slot": IndexSpec(keys: ["group_slot": 1], name: "backfill_concurrency_slot", unique: true, sparse: true),
+    ]
+
+    /// Creates the unique index of a slot field before runs use it (idempotent).
+    func ensureSlotIndex(_ field: String) async throws {
+        guard let spec = Self.slotIndexes[field] else { return }
+        try await db.createIndexes([spec], on: SystemCollectionName.jobRuns.rawValue)
+    }
 
     public func ensureIndexes() async throws {
         try await db.createIndexes(Self.indexes, on: SystemCollectionName.jobRuns.rawValue)
@@ -84,12 +97,15 @@ public struct RunStore: Sendable {
     func claimUpdate(_ run: RunDocument, owner: String, now: Date, lease: Duration, slots: Slots) -> (filter: BSONDocument, update: BSONDocument) {
         var set: BSONDocument = [
             "status": .string(RunStatus.running.rawValue), "owner": .string(owner), "lease_expires_at": .date(now.adding(lease)),
-            "heartbeat_at": .date(now), "started_at": .date(now), "progress": "claimed",
+            "heartbeat_at": .date(now), "progress": "claimed",
             "live_key": .string(RunDocument.liveKey(job: run.job, tenant: run.tenant_id)),
         ]
         for (f, v) in slots.fields { set[f] = .string(v) }
+        // `started_at` and `ended_at` are the server's time of the write, so the run records order live runs as the
+        // unique index did (a replica's own clock reading, taken before its request reached the server, may not).
         return (["_id": .string(run._id), "status": .string(RunStatus.queued.rawValue), "attempt": .int64(Int64(run.attempt))],
-                ["$set": .document(set), "$inc": ["attempt": 1], "$unset": ["ended_at": "", "duration_seconds": ""]])
+                ["$set": .document(set), "$currentDate": ["started_at": true], "$inc": ["attempt": 1],
+                 "$unset": ["ended_at": "", "duration_seconds": ""]])
     }
 
     func claimed(_ run: RunDocument, owner: String, now: Date, lease: Duration) -> RunDocument {
@@ -141,7 +157,7 @@ public struct RunStore: Sendable {
     }
 
     static func indexName(_ field: String) -> String {
-        indexes.first { $0.keys.keys.first == field }?.name ?? field
+        slotIndexes[field]?.name ?? indexes.first { $0.keys.keys.first == field }?.name ?? field
     }
 
     /// Takes over a running run whose lease lapsed: one conditional update from the state read (same owner, lease
@@ -154,8 +170,8 @@ public struct RunStore: Sendable {
             ["_id": .string(run._id), "status": .string(RunStatus.running.rawValue), "owner": .string(old),
              "attempt": .int64(Int64(run.attempt)), "lease_expires_at": ["$lt": .date(now)]],
             ["$set": ["owner": .string(owner), "lease_expires_at": .date(now.adding(lease)), "heartbeat_at": .date(now),
-                      "started_at": .date(now), "progress": "reclaimed"],
-             "$inc": ["attempt": 1], "$push": ["attempts": .document(try BSONEncoder().encode(lost))]])
+                      "progress": "reclaimed"],
+             "$currentDate": ["started_at": true], "$inc": ["attempt": 1], "$push": ["attempts": .document(try BSONEncoder().encode(lost))]])
         guard r.matched == 1 else { return nil }
         var claimed = run
         claimed.owner = owner
@@ -233,7 +249,7 @@ public struct RunStore: Sendable {
         var record = AttemptRecord(attempt: run.attempt, owner: owner, started_at: started, ended_at: now.bsonMillis, outcome: "", error: nil)
         switch ending {
         case .succeeded(let metrics):
-            set = ["status": .string(RunStatus.succeeded.rawValue), "ended_at": .date(now), "duration_seconds": .double(duration),
+            set = ["status": .string(RunStatus.succeeded.rawValue), "duration_seconds": .double(duration),
                    "metrics": .document(try BSONEncoder().encode(metrics))]
             inc = ["completions": 1]
             unset["error"] = ""
@@ -248,11 +264,9 @@ public struct RunStore: Sendable {
                 unset["owner"] = ""
             } else {
                 set["status"] = .string(RunStatus.failed.rawValue)
-                set["ended_at"] = .date(now)
             }
         case .cancelled(let reason):
-            set = ["status": .string(RunStatus.cancelled.rawValue), "ended_at": .date(now), "error": .string(reason),
-                   "duration_seconds": .double(duration)]
+            set = ["status": .string(RunStatus.cancelled.rawValue), "error": .string(reason), "duration_seconds": .double(duration)]
             record.outcome = "cancelled"
             record.error = reason
         case .interrupted:
@@ -265,6 +279,12 @@ public struct RunStore: Sendable {
         var update: BSONDocument = ["$set": .document(set), "$unset": .document(unset),
                                     "$push": ["attempts": .document(try BSONEncoder().encode(record))]]
         if !inc.isEmpty { update["$inc"] = .document(inc) }
+        let final: Bool = switch ending {
+        case .succeeded, .cancelled: true
+        case .failed(_, _, let retryAt): retryAt == nil
+        case .interrupted: false
+        }
+        if final { update["$currentDate"] = ["ended_at": true] }
         return (["_id": .string(run._id), "owner": .string(owner), "status": .string(RunStatus.running.rawValue),
                  "attempt": .int64(Int64(run.attempt))], update)
     }
@@ -334,11 +354,11 @@ public struct RunStore: Sendable {
         try await runs.find(filter, sort: ["created_at": -1, "_id": -1], limit: limit).collect()
     }
 
-    /// Deletes finished runs of (job, tenant) beyond the newest `keep` and those that ended before `before`.
+    /// Deletes finished runs of (job, tenant) beyond the newest `keep` and those created before `before`.
     @discardableResult
-    func prune(job: String, tenant: String, keep: Int, endedBefore before: Date) async throws -> Int {
+    func prune(job: String, tenant: String, keep: Int, createdBefore before: Date) async throws -> Int {
         let finals: BSON = ["$in": .array(RunStatus.allCases.filter(\.isFinal).map { .string($0.rawValue) })]
-        var removed = try await runs.deleteMany(["job": .string(job), "tenant_id": .string(tenant), "status": finals, "ended_at": ["$lt": .date(before)]])
+        var removed = try await runs.deleteMany(["job": .string(job), "tenant_id": .string(tenant), "status": finals, "created_at": ["$lt": .date(before)]])
         let kept = try await runs.find(["job": .string(job), "tenant_id": .string(tenant), "status": finals],
                                        sort: ["ended_at": -1], limit: keep + 1, projection: nil).collect()
         if kept.count > keep, let cut = kept.last?.ended_at {

@@ -52,6 +52,10 @@ extension Scheduler {
             var blocked = false
             for w in wanted {
                 if full.contains(w.prefix) { blocked = true; break }
+                if !slotIndexesReady.contains(w.field) {
+                    try await store.ensureSlotIndex(w.field)
+                    slotIndexesReady.insert(w.field)
+                }
                 if usedSlots[w.prefix] == nil { usedSlots[w.prefix] = try await slotsInUse(field: w.field, prefix: w.prefix) }
                 guard let k = (0..<w.limit).first(where: { !usedSlots[w.prefix]!.contains("\(w.prefix)\($0)") }) else {
                     full.insert(w.prefix)

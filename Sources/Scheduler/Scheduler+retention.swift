@@ -2,8 +2,8 @@ public import Foundation
 import MongoStore
 
 extension Scheduler {
-    /// Deletes finished runs beyond each job's `history` (newest `keep` per (job, tenant), none older than
-    /// `max_age`), once per `retentionInterval`, under the lease `retention:job_runs`.
+    /// Deletes finished runs beyond each job's `history` (newest `keep` per (job, tenant), none created more than
+    /// `max_age` ago), once per `retentionInterval`, under the lease `retention:job_runs`.
     func retainIfDue() async throws {
         let now = clock.now()
         if let last = lastRetention, now.timeIntervalSince(last) < configuration.retentionInterval.seconds { return }
@@ -21,7 +21,7 @@ extension Scheduler {
             let policies = Dictionary(jobs.map { ($0.name, $0.history) }, uniquingKeysWith: { a, _ in a })
             for (job, tenant) in try await store.finishedPairs() {
                 let p = policies[job] ?? RetentionPolicy()
-                removed += try await store.prune(job: job, tenant: tenant, keep: p.keep, endedBefore: now.addingTimeInterval(-p.maxAge.seconds))
+                removed += try await store.prune(job: job, tenant: tenant, keep: p.keep, createdBefore: now.addingTimeInterval(-p.maxAge.seconds))
             }
         } catch {
             try? await leases.release(lease)

@@ -32,6 +32,8 @@ public actor Scheduler {
     /// Set by `drain`: no more claims or firings.
     public private(set) var draining = false
     var lastRetention: Date?
+    /// Slot fields whose unique index this replica has made sure of.
+    var slotIndexesReady: Set<String> = []
     /// When `jobs` needs reading again (the earliest due time seen, or a few polls from the last read).
     var nextStateCheck: Date?
     /// When lapsed leases are looked for again (every sixth of the lease).

@@ -16,6 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     enum Part: String, ExpressibleByArgument, CaseIterable, Sendable {
         case api, scheduler, consumer
+
+        /// The parts this build has; the API and the consumer join it with their files.
+        static let built: Set<Part> = [.scheduler]
     }
 
     @Option(name: .long, help: "Run only this part (repeatable): api | scheduler | consumer. Default: all that are configured.")
@@ -29,7 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "lodestar.serve")
         logger[metadataKey: "process"] = "\(ProcessInfo.processInfo.processIdentifier)"
         for p in config.problems { logger.warning("configuration", metadata: ["problem": "\(p)"]) }
-        let parts = only.isEmpty ? Part.allCases.filter { $0 != .consumer || config.pubsubSubscription != nil } : only
+        let parts = only.isEmpty
+            ? Part.allCases.filter { Part.built.contains($0) && ($0 != .consumer || config.pubsubSubscription != nil) } : only
         let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-serve")
         let db = client.database(config.database)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []

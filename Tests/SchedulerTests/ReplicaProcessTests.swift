@@ -111,12 +111,12 @@ import Testing
         let raw = try #require(try await db.system(.jobRuns, as: RunDocument.self).findOne(["_id": .string(t1)]))
         #expect(raw.completions == 1)
 
-        // No two live runs of (slow, t2) overlapped: each run is live from its first claim to its end, and those
-        // spans, ordered, never intersect.
+        // No two live runs of (slow, t2) overlapped: the spans from each run's (last) claim to its end, both stamped
+        // by the server, ordered, never intersect.
         #expect(try await eventually(90, every: .milliseconds(250)) { try await service.runs(RunQuery(tenant: "t2", status: .succeeded), access: .platform).count == 3 })
         let t2 = try await service.runs(RunQuery(tenant: "t2"), access: .platform)
         #expect(t2.allSatisfy { $0.attempts.filter { $0.outcome == "succeeded" }.count == 1 })
-        let intervals = t2.map { ($0.attempts.first?.started_at ?? .distantPast, $0.endedAt ?? .distantFuture) }.sorted { $0.0 < $1.0 }
+        let intervals = t2.map { ($0.startedAt ?? .distantPast, $0.endedAt ?? .distantFuture) }.sorted { $0.0 < $1.0 }
         #expect(intervals.count == 3)
         for (a, b) in zip(intervals, intervals.dropFirst()) { #expect(a.1 <= b.0, "overlap: \(a) and \(b)") }
 
