@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import MongoStore
 
 /// What people and the HTTP API do with jobs: list them, trigger runs with parameters, backfill a date range, read
