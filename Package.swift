@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        // RS256 signing of service-account JWTs (GoogleCloud). 4.x is what jwt-kit 5.8 (the HTTP API issue) needs too.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
@@ -29,9 +31,19 @@ let package = Package(
 
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(name: "LearningEvents", swiftSettings: swiftSettings),
+        // Google Cloud access: credentials, HTTP with retries, GCS JSON API and Pub/Sub REST. Imports nothing of ours.
+        .target(
+            name: "GoogleCloud",
+            dependencies: [
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "EventSources",
-            dependencies: ["LearningEvents", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LearningEvents", "GoogleCloud", "CZlib", .product(name: "Logging", package: "swift-log")],
             // The decoders' hot loops touch class-owned buffers per byte/field; dynamic exclusivity checks cost ~20%
             // of CSV decoding (bench/run ingest). Static checking stays on.
             swiftSettings: swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
@@ -41,7 +53,8 @@ let package = Package(
         .target(name: "Models", dependencies: ["LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .target(
             name: "MongoStore",
-            dependencies: ["CMongoC", "LearningEvents", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CMongoC", "LearningEvents", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         // The data contract with the core API, shared by batch and serving: collections, documents, indexes,
@@ -75,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "lodestar",
             dependencies: [
-                "LinearAlgebra", "LearningEvents", "EventSources", "Models", "MongoStore", "LearningStore", "Pipeline", "SampleData",
+                "LinearAlgebra", "LearningEvents", "EventSources", "GoogleCloud", "Models", "MongoStore", "LearningStore", "Pipeline", "SampleData",
                 "Scheduler",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -90,19 +103,30 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: swiftSettings),
         .testTarget(name: "LearningEventsTests", dependencies: ["LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "EventSourcesTests",
-            dependencies: ["EventSources", "LearningEvents", "SampleData", "LodestarTestSupport"],
+            name: "GoogleCloudTests",
+            dependencies: ["GoogleCloud", "LodestarTestSupport", .product(name: "CryptoExtras", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EventSourcesTests",
+            dependencies: ["EventSources", "GoogleCloud", "LearningEvents", "LodestarTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SampleDataTests",
+            dependencies: ["SampleData", "EventSources", "LearningEvents"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Pipeline", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "MetricsTestKit", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "LearningStoreTests",
-            dependencies: ["LearningStore", "MongoStore", "LodestarTestSupport"],
+            dependencies: ["LearningStore", "MongoStore", "LearningEvents", "LodestarTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -50,13 +50,26 @@ wait_port() { # wait_port PORT NAME PID
 LODESTAR_PIDS=()
 stop_services() {
     # Runs from an EXIT trap under `set -e`: nothing here may fail (a killed server's status is 143).
-    local pid
+    # SIGTERM first, SIGKILL for a server still up 10 s later, so no server outlives the script.
+    local pid i
     for pid in "${LODESTAR_PIDS[@]:-}"; do
-        if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+        [ -n "$pid" ] || continue
+        kill "$pid" 2>/dev/null || true
+        for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
     done
     LODESTAR_PIDS=()
     if [ -n "${LODESTAR_SERVICE_DIR:-}" ]; then rm -rf "$LODESTAR_SERVICE_DIR" || true; fi
     return 0
+}
+
+# trap_services: stop the servers this script starts on every exit path (normal exit, error, Ctrl-C, SIGTERM, SIGHUP).
+trap_services() {
+    trap stop_services EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    trap 'exit 129' HUP
 }
 
 # start_mongo VENV: SecantusDB (MongoDB wire protocol, one-node replica set) on a free loopback port; exports MONGODB_URI.
@@ -85,4 +98,18 @@ start_gcs() {
     wait_port "$port" gcp-storage-emulator $! || { tail -20 "$LODESTAR_SERVICE_DIR/gcs.log" >&2; return 1; }
     export STORAGE_EMULATOR_HOST="http://127.0.0.1:$port"
     log "GCS emulator listening: $STORAGE_EMULATOR_HOST"
+}
+
+# start_pubsub VENV: the project's Pub/Sub REST emulator (scripts/pubsub_emulator.py, standard library only) on a free
+# loopback port; exports PUBSUB_EMULATOR_HOST (host:port, as Google's emulator does).
+start_pubsub() {
+    local venv="$1" port
+    : "${LODESTAR_SERVICE_DIR:=$(mktemp -d /tmp/lodestar-services.XXXXXX)}"
+    port="$(free_port)"
+    "$venv/bin/python" "$LODESTAR_ROOT/scripts/pubsub_emulator.py" --host 127.0.0.1 --port "$port" \
+        > "$LODESTAR_SERVICE_DIR/pubsub.log" 2>&1 &
+    LODESTAR_PIDS+=($!)
+    wait_port "$port" pubsub-emulator $! || { tail -20 "$LODESTAR_SERVICE_DIR/pubsub.log" >&2; return 1; }
+    export PUBSUB_EMULATOR_HOST="127.0.0.1:$port"
+    log "Pub/Sub emulator listening: $PUBSUB_EMULATOR_HOST"
 }

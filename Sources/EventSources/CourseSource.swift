@@ -1,4 +1,5 @@
 import Foundation
+public import GoogleCloud
 public import LearningEvents
 
 /// Reads the `courses` catalog export (Avro, NDJSON or CSV, optionally gzip; file, folder, glob or `gs://`).
@@ -23,15 +24,13 @@ public struct CourseSource: Sendable {
         public var failures: [SourceFileError] = []
     }
 
+    /// A source over `locations`; `gs://` locations are read with `gcs` (without one they fail with a clear error).
     public init(_ locations: [String], gcs: GCSClient? = nil) {
         self.locations = locations
         gcsClient = gcs
     }
 
-    func client() throws -> GCSClient {
-        if let gcsClient { return gcsClient }
-        return try GCSClient.fromEnvironment()
-    }
+    func client() throws -> GCSClient { try RemoteStorage.require(gcsClient) }
 
     /// Reads every file; a file that fails is reported in ``Result/failures`` and the others are still read.
     public func read() async throws -> Result {

@@ -1,3 +1,4 @@
+public import GoogleCloud
 public import LearningEvents
 
 /// Reads events from BigQuery exports: files, folders, globs (`exports/events-*.avro`) and `gs://bucket/prefix*`,
@@ -23,17 +24,14 @@ public struct EventSource: Sendable {
     public var batchSize: Int
     private let gcsClient: GCSClient?
 
-    /// A source over `locations`; `gcs` defaults to ``GCSClient/fromEnvironment()`` when a `gs://` location is read.
+    /// A source over `locations`; `gs://` locations are read with `gcs` (without one they fail with a clear error).
     public init(_ locations: [String], batchSize: Int = 32_768, gcs: GCSClient? = nil) {
         self.locations = locations
         self.batchSize = batchSize
         gcsClient = gcs
     }
 
-    func client() throws -> GCSClient {
-        if let gcsClient { return gcsClient }
-        return try GCSClient.fromEnvironment()
-    }
+    func client() throws -> GCSClient { try RemoteStorage.require(gcsClient) }
 
     /// The files the locations name, in order. Throws when a location names nothing.
     public func files() async throws -> [SourceFile] {

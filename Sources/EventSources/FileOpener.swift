@@ -1,3 +1,4 @@
+import GoogleCloud
 /// Opens one export file as a byte stream: picks the format by extension, checks the magic bytes, and unwraps gzip.
 enum FileOpener {
     static func open(_ file: SourceFile, gcs: () throws -> GCSClient) async throws -> (ExportFormat, any ByteSource) {

@@ -1,3 +1,4 @@
+import GoogleCloud
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

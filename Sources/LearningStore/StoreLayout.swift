@@ -16,6 +16,7 @@ public enum StoreLayout {
         "model_versions", key: ["kind", "version"],
         otherIndexes: [IndexSpec(keys: ["tenant_id": 1, "kind": 1, "status": 1], name: "by_status")])
     public static let features = CollectionSpec<FeatureDocument>("learner_features", key: ["learner_id", "course_id"])
+    public static let courses = CollectionSpec<CourseDocument>("courses", key: ["course_id"])
     public static let processedEvents = CollectionSpec<ProcessedEventDocument>(
         "processed_events", key: ["event_id"],
         otherIndexes: [IndexSpec(keys: ["processed_at": 1], name: "processed_ttl", expireAfterSeconds: 14 * 86_400)])
@@ -42,6 +43,7 @@ public enum StoreLayout {
         try await db.createIndexes(modelVersions.indexes, on: modelVersions.name)
         try await db.createIndexes(features.indexes, on: features.name)
         try await db.createIndexes(processedEvents.indexes, on: processedEvents.name)
+        try await db.createIndexes(courses.indexes, on: courses.name)
         try await db.createIndexes(quarantineIndexes, on: SystemCollectionName.quarantine.rawValue)
     }
 }

@@ -19,11 +19,12 @@ enum BLASCore {
     // (readers call BLASThreads.pin() first, which completes that initialiser).
 
     static func upgradeGenericCoreIfNeeded() {
-        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
+        guard !BLASSettings.userChoseCore,
               let name = openblas_get_corename().map({ String(cString: $0) }),
               genericCores.contains(name.lowercased()),
               let target = bestCore(flags: cpuFlags())
         else { return }
+        // OpenBLAS's core selection reads this variable: it is how the library is told, not configuration read here.
         setenv("OPENBLAS_CORETYPE", target, 1)
         let done = lodestar_openblas_reselect_core()
         unsetenv("OPENBLAS_CORETYPE")

@@ -9,7 +9,19 @@ struct CollectionCore: Sendable {
     let session: TransactionSession?
 
     /// Runs `body` with a libmongoc collection handle on a blocking thread (the session's client in a transaction).
-    func perform<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer, OpaquePointer) throws -> T) async throws -> T {
+    func perform<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (OpaquePointer, OpaquePointer) throws -> T) async throws -> T {
+        let start = ContinuousClock.now
+        do {
+            let result = try await performUntimed(body)
+            client.metrics.record(operation: operation, collection: name, since: start, failed: false)
+            return result
+        } catch {
+            client.metrics.record(operation: operation, collection: name, since: start, failed: true)
+            throw error
+        }
+    }
+
+    private func performUntimed<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer, OpaquePointer) throws -> T) async throws -> T {
         let database = database, name = name
         if let session {
             return try await client.blocking.run {
@@ -39,7 +51,7 @@ struct CollectionCore: Sendable {
     func insertMany(_ documents: [BSONDocument]) async throws {
         guard !documents.isEmpty else { return }
         let name = name
-        try await perform { _, coll in
+        try await perform("insert") { _, coll in
             let natives = try documents.map { try NativeDocument($0, operation: "insert", collection: name) }
             var pointers: [OpaquePointer?] = natives.map { $0.pointer }
             let opts = try options(["ordered": false], operation: "insert")
@@ -66,7 +78,7 @@ struct CollectionCore: Sendable {
     func bulk(_ writes: [BulkWrite]) async throws -> BulkResult {
         guard !writes.isEmpty else { return BulkResult() }
         let name = name
-        return try await perform { _, coll in
+        return try await perform("bulk") { _, coll in
             let opts = try options(["ordered": false], operation: "bulk upsert")
             guard let bulk = mongoc_collection_create_bulk_operation_with_opts(coll, opts.pointer) else {
                 throw MongoError(kind: .server, operation: "bulk upsert", collection: name, message: "cannot create a bulk operation")
@@ -158,7 +170,7 @@ struct CollectionCore: Sendable {
     func findAndModify(filter: BSONDocument, update: BSONDocument?, remove: Bool, upsert: Bool, returnNew: Bool,
                        sort: BSONDocument?) async throws -> BSONDocument? {
         let name = name
-        return try await perform { _, coll in
+        return try await perform("findAndModify") { _, coll in
             guard let opts = mongoc_find_and_modify_opts_new() else {
                 throw MongoError(kind: .server, operation: "findAndModify", collection: name, message: "out of memory")
             }
@@ -195,7 +207,7 @@ struct CollectionCore: Sendable {
 
     func updateMany(filter: BSONDocument, update: BSONDocument, upsert: Bool) async throws -> BulkResult {
         let name = name
-        return try await perform { _, coll in
+        return try await perform("update") { _, coll in
             let f = try NativeDocument(filter, operation: "update", collection: name)
             let u = try NativeDocument(update, operation: "update", collection: name)
             let o = try options(upsert ? ["upsert": true] : [:], operation: "update")
@@ -213,7 +225,7 @@ struct CollectionCore: Sendable {
 
     func deleteMany(filter: BSONDocument) async throws -> Int {
         let name = name
-        return try await perform { _, coll in
+        return try await perform("delete") { _, coll in
             let f = try NativeDocument(filter, operation: "delete", collection: name)
             let o = try options([:], operation: "delete")
             let reply = NativeDocument()
@@ -228,7 +240,7 @@ struct CollectionCore: Sendable {
 
     func distinct(_ field: String, filter: BSONDocument) async throws -> [BSON] {
         let database = database, name = name, session = session
-        let reply = try await perform { client, _ in
+        let reply = try await perform("distinct") { client, _ in
             try MongoClient.command(client, database: database, ["distinct": .string(name), "key": .string(field), "query": .document(filter)],
                                     operation: "distinct", collection: name, session: session)
         }
@@ -238,7 +250,7 @@ struct CollectionCore: Sendable {
 
     func count(filter: BSONDocument) async throws -> Int {
         let name = name
-        return try await perform { _, coll in
+        return try await perform("count") { _, coll in
             let f = try NativeDocument(filter, operation: "count", collection: name)
             let o = try options([:], operation: "count")
             let error = lodestar_error_new()

@@ -1,6 +1,7 @@
 import CMongoC
 import Foundation
 import Logging
+public import Metrics
 
 private let mongocLogger = Logger(label: "lodestar.mongoc")
 
@@ -34,6 +35,7 @@ public final class MongoClient: @unchecked Sendable {
     let pool: OpaquePointer
     private let uri: OpaquePointer
     let blocking: BlockingPool
+    let metrics: MongoMetrics
     /// The connection string as given (credentials included: do not log it; see `redactedURI`).
     public let uriString: String
 
@@ -41,7 +43,10 @@ public final class MongoClient: @unchecked Sendable {
     /// - Parameters:
     ///   - maxPoolSize: most connections at once (also caps concurrent operations).
     ///   - threads: threads running blocking libmongoc calls.
-    public init(uri: String, appName: String = "lodestar", maxPoolSize: Int = 16, threads: Int = 8) throws {
+    ///   - metrics: where operation timings and errors go (`lodestar_mongo_operation_seconds`,
+    ///     `lodestar_mongo_errors_total`, by operation and collection).
+    public init(uri: String, appName: String = "lodestar", maxPoolSize: Int = 16, threads: Int = 8,
+                metrics: any MetricsFactory = MetricsSystem.factory) throws {
         _ = mongocInitialized
         let error = lodestar_error_new()
         defer { lodestar_error_free(error) }
@@ -60,6 +65,7 @@ public final class MongoClient: @unchecked Sendable {
         self.pool = p
         self.uriString = uri
         self.blocking = BlockingPool(threads: threads, name: "mongoc")
+        self.metrics = MongoMetrics(factory: metrics)
     }
 
     deinit {

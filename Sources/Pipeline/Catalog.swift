@@ -23,6 +23,11 @@ public struct Catalog: Sendable {
 
     public func course(tenant: String, id: String) -> Course? { byTenant[tenant]?[id] }
 
+    /// The valid catalog rows of `tenant`, by course id.
+    public func courses(tenant: String) -> [Course] {
+        (byTenant[tenant] ?? [:]).keys.sorted().map { byTenant[tenant]![$0]! }
+    }
+
     public func title(tenant: String, id: String) -> String { course(tenant: tenant, id: id)?.title ?? id }
 
     public func lessonCount(tenant: String, course id: String) -> Int? {

@@ -20,11 +20,4 @@ public struct Cutoffs: Sendable, Equatable {
         self.score = score
         self.horizonDays = horizonDays
     }
-
-    /// Whole days from `micros` back to the score cutoff (0 = the cutoff's own day).
-    func daysBeforeScore(_ micros: Int64) -> Int64 {
-        floorDiv(score, Cutoffs.microsPerDay) - floorDiv(micros, Cutoffs.microsPerDay)
-    }
-
-    private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : (a - b + 1) / b }
 }

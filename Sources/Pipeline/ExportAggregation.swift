@@ -32,7 +32,7 @@ struct ExportAggregation {
 
     /// Reads the export; `flush` receives quarantine documents in batches of `writeBatchSize`.
     func run(rows: QuarantineRows, flush: ([QuarantineDocument]) async throws -> Void) async throws -> Result {
-        let source = EventSource(options.source)
+        let source = EventSource(options.source, gcs: options.storage.gcs)
         let clock = ContinuousClock()
         let start = clock.now
         var cutoffs: [String: Cutoffs] = [:]

@@ -27,13 +27,15 @@ public struct RefreshJob: Sendable {
     public let progress: ProgressReporter
     /// The run's clock (injected in tests).
     public let now: @Sendable () -> Date
+    public let metrics: PipelineMetrics
 
     public init(options: RefreshOptions, db: MongoDatabase, logger: Logger, progress: ProgressReporter? = nil,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                metrics: PipelineMetrics = PipelineMetrics(), now: @escaping @Sendable () -> Date = { Date() }) {
         self.options = options
         self.db = db
         self.logger = logger
         self.progress = progress ?? ProgressReporter(logger: logger)
+        self.metrics = metrics
         self.now = now
     }
 
@@ -62,6 +64,10 @@ public struct RefreshJob: Sendable {
         summary.quarantined += read.quarantined
         summary.failedFiles += read.failedFiles
         summary.readSeconds = read.seconds
+        metrics.rows("read", read.rowsRead)
+        metrics.rows("valid", read.rowsValid)
+        metrics.rows("quarantined", read.quarantined)
+        metrics.filesFailed(summary.failedFiles.count)
         guard summary.rowsValid > 0 else { throw PipelineError.noEvents(source: options.source.joined(separator: " ")) }
 
         if !summary.failedFiles.isEmpty && !options.allowPartial {
@@ -118,7 +124,7 @@ public struct RefreshJob: Sendable {
     /// The catalog; its refused rows are quarantined and counted, a failed catalog file is a failed file.
     func loadCatalog(rows: QuarantineRows, quarantine: QuarantineStore, summary: inout RunSummary) async throws -> Catalog {
         guard !options.catalog.isEmpty else { return Catalog() }
-        let result = try await CourseSource(options.catalog).read()
+        let result = try await CourseSource(options.catalog, gcs: options.storage.gcs).read()
         var pending = result.quarantined.map(rows.row)
         pending += result.failures.map(rows.failure)
         summary.catalogQuarantined = result.quarantined.count
@@ -145,7 +151,7 @@ public struct RefreshJob: Sendable {
         }
         let context = TenantRunContext(
             runID: runID, tenant: tenant, scope: db.tenant(tenant), registry: registry, aggregate: agg, catalog: catalog,
-            options: options, startedAt: startedAt, progress: progress, logger: logger, record: record)
+            options: options, startedAt: startedAt, progress: progress, logger: logger, record: record, metrics: metrics)
         let clock = ContinuousClock()
         for phase in options.job.phases {
             try Task.checkCancellation()
@@ -153,6 +159,7 @@ public struct RefreshJob: Sendable {
             let start = clock.now
             do {
                 let outcome = try await phase.run(context)
+                metrics.phase(phase.name, clock.now - start, failed: false)
                 let s = seconds(clock.now - start)
                 record.update { summary, _ in summary.phaseSeconds.append(.init(phase: phase.name, seconds: s)) }
                 progress.done(phase.name, detail: "\(agg.tenant) in \(String(format: "%.1f", s)) s")
@@ -160,6 +167,7 @@ public struct RefreshJob: Sendable {
             } catch let error as CancellationError {
                 throw error
             } catch {
+                metrics.phase(phase.name, clock.now - start, failed: true)
                 record.update { s, _ in s.failures.append("\(phase.name): \(error)") }
                 progress.done(phase.name, detail: "\(agg.tenant) FAILED: \(error)")
                 logger.error("phase failed", metadata: ["tenant": "\(agg.tenant)", "phase": "\(phase.name)", "error": "\(error)"])

@@ -1,3 +1,4 @@
+public import EventSources
 public import Foundation
 public import Models
 public import MongoStore
@@ -23,6 +24,8 @@ public struct RefreshOptions: Sendable {
     /// The `courses` export (optional): lesson counts, organisation visibility, published flag. When given, it
     /// fails closed: a tenant with no valid catalog row gets no recommendations.
     public var catalog: [String] = []
+    /// How `gs://` sources are reached (the GCS client the executable configured; none: local files only).
+    public var storage = RemoteStorage()
     public var tenants: TenantSelection = .all
     /// Score cutoff in microseconds since the epoch for every tenant; `nil` means each tenant's newest event
     /// (so one tenant's data never moves another's cutoff).

@@ -1,5 +1,6 @@
 public import EventSources
 public import LearningEvents
+public import LearningStore
 
 /// Streams one tenant's events into per-enrolment aggregates, with stable learner and course indexes.
 ///
@@ -91,7 +92,7 @@ public struct TenantAggregator: Sendable {
         } else {
             slot = enrolments.count
             enrolmentIndex[key] = Int32(slot)
-            enrolments.append(EnrolmentAggregate(learner: l, course: c))
+            enrolments.append(EnrolmentAggregate(learner: l, course: c, cutoffs: cutoffs))
         }
         enrolments[slot].add(type, at: t, duration: duration, score: score, cutoffs: cutoffs, weights: weights)
     }
@@ -115,7 +116,7 @@ public struct TenantAggregator: Sendable {
     /// (learner, course, confidence) for every enrolment with activity as of `cutoff`: the iALS input.
     public func interactions(at cutoff: Cutoff) -> [(learner: Int, course: Int, confidence: Float)] {
         enrolments.compactMap { e in
-            let t = cutoff == .train ? e.totals.0 : e.totals.1
+            let t = e.totals(cutoff)
             guard t.hasActivity, t.confidence > 0 else { return nil }
             return (Int(e.learner), Int(e.course), t.confidence)
         }

@@ -23,6 +23,25 @@ public struct TenantRunContext: Sendable {
     public let logger: Logger
     /// Where the phase records figures for the summary and the report.
     public let record: TenantRunRecord
+    /// Where phases record model-fit timings.
+    public var metrics = PipelineMetrics()
+
+    public init(runID: String, tenant: TenantID, scope: TenantScope, registry: ModelRegistry, aggregate: TenantAggregator,
+                catalog: Catalog, options: RefreshOptions, startedAt: Date, progress: ProgressReporter, logger: Logger,
+                record: TenantRunRecord, metrics: PipelineMetrics = PipelineMetrics()) {
+        self.runID = runID
+        self.tenant = tenant
+        self.scope = scope
+        self.registry = registry
+        self.aggregate = aggregate
+        self.catalog = catalog
+        self.options = options
+        self.startedAt = startedAt
+        self.progress = progress
+        self.logger = logger
+        self.record = record
+        self.metrics = metrics
+    }
 
     /// The tenant id as the aggregates name it.
     public var tenantName: String { tenant.rawValue }
@@ -39,5 +58,19 @@ public struct TenantRunContext: Sendable {
         guard !options.dryRun, !documents.isEmpty else { return 0 }
         try await spec.upsert(documents, in: scope, batchSize: options.writeBatchSize)
         return documents.count
+    }
+
+    /// Publishes `version` through the registry (under the tenant's lease: staging, documents by `write`,
+    /// conditional activation, pruning); in a dry run only runs `write`, which writes nothing.
+    public func publish(_ version: ModelVersionDocument, artifacts: @autoclosure () throws -> VersionArtifacts,
+                        write: @escaping @Sendable () async throws -> Int) async throws -> PhaseOutcome {
+        if options.dryRun {
+            _ = try await write()
+            return .dryRun
+        }
+        let published = try await registry.publish(
+            tenant: tenant, version: version, artifacts: try artifacts(), keepRetired: options.keepRetired, leaseWait: options.leaseWait,
+            beforeActivation: options.hooks.hook(tenant: tenantName, kind: version.kind.rawValue), write: write)
+        return .published(kind: version.kind.rawValue, version: version.version, documents: published.documents)
     }
 }

@@ -13,6 +13,10 @@ struct BenchIngest: AsyncParsableCommand {
     @Argument var paths: [String]
     @Option(help: "Files decoded at once (one task each).") var parallel: Int = 2
 
+    func validate() throws {
+        try FlagRange.check(parallel, 1...64, "--parallel")
+    }
+
     func run() async throws {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)

@@ -11,6 +11,12 @@ struct BenchLinalg: ParsableCommand {
     @Option(help: "BLAS threads during the measurement.") var threads = 2
     @Option(help: "Minimum measuring time in seconds.") var seconds = 2.0
 
+    func validate() throws {
+        try FlagRange.check(size, 16...16_384, "--size")
+        try FlagRange.check(threads, 1...256, "--threads")
+        try FlagRange.check(seconds, 0.01...3600, "--seconds")
+    }
+
     func run() throws {
         let gflops = BLASInfo.measureSGEMM(size: size, threads: threads, minimumSeconds: seconds)
         let info = BLASInfo.current()

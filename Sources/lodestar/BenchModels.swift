@@ -23,6 +23,17 @@ struct BenchModels: ParsableCommand {
     @Option var blockSize = 128
     @Option(help: "scikit-learn's C for logreg.") var c = 1.0
 
+    func validate() throws {
+        try FlagRange.check(factors, 1...1024, "--factors")
+        try FlagRange.check(iterations, 1...1000, "--iterations")
+        try FlagRange.check(regularization, 0...1e6, "--regularization")
+        try FlagRange.check(alpha, 1e-6...1e6, "--alpha")
+        try FlagRange.check(cgSteps, 1...64, "--cg-steps")
+        try FlagRange.check(threads, 1...256, "--threads")
+        try FlagRange.check(blockSize, 1...65_536, "--block-size")
+        try FlagRange.check(c, 1e-9...1e9, "--c")
+    }
+
     func run() throws {
         switch task {
         case "ials": try runALS()

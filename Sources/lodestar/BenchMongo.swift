@@ -12,6 +12,12 @@ struct BenchMongo: AsyncParsableCommand {
     @Option var batchSize = 1000
     @Option var concurrency = 4
 
+    func validate() throws {
+        try FlagRange.check(docs, 1...100_000_000, "--docs")
+        try FlagRange.check(batchSize, 1...100_000, "--batch-size")
+        try FlagRange.check(concurrency, 1...64, "--concurrency")
+    }
+
     struct Row: Codable, Sendable {
         var learner_id: String
         var course_id: String

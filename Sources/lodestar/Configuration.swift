@@ -1,5 +1,7 @@
 import ArgumentParser
+import EventSources
 import Foundation
+import GoogleCloud
 
 /// Lodestar's settings: environment first, command-line flags override (see README "Configuration").
 struct Configuration: Sendable {
@@ -9,6 +11,8 @@ struct Configuration: Sendable {
     var pubsubSubscription: String?
     var pubsubEmulatorHost: String?
     var credentialsFile: String?
+    /// Emulator hosts, credentials and project for GCS and Pub/Sub.
+    var googleCloud: GoogleCloudConfiguration
     var port: Int
     /// `LODESTAR_LEASE_SECONDS`: lease length (heartbeats every third of it).
     var leaseSeconds: Int
@@ -35,7 +39,13 @@ struct Configuration: Sendable {
         storageEmulatorHost = env["STORAGE_EMULATOR_HOST"]
         pubsubSubscription = env["PUBSUB_SUBSCRIPTION"]
         pubsubEmulatorHost = env["PUBSUB_EMULATOR_HOST"]
-        credentialsFile = env["GOOGLE_APPLICATION_CREDENTIALS"]
+        credentialsFile = env["GOOGLE_APPLICATION_CREDENTIALS"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? Self.gcloudApplicationDefaultCredentials(home: env["HOME"])
+        googleCloud = GoogleCloudConfiguration(
+            storageEmulatorHost: storageEmulatorHost, pubsubEmulatorHost: pubsubEmulatorHost,
+            credentialsFile: credentialsFile, accessToken: env["GCS_ACCESS_TOKEN"],
+            projectID: env["GOOGLE_CLOUD_PROJECT"] ?? env["GCLOUD_PROJECT"],
+            metadataHost: env["GCE_METADATA_HOST"] ?? MetadataServerCredentials.defaultHost)
         var problems: [String] = []
         func int(_ name: String, _ range: ClosedRange<Int>, _ fallback: Int) -> Int {
             guard let text = env[name] else { return fallback }
@@ -61,6 +71,28 @@ struct Configuration: Sendable {
         self.problems = problems
     }
 
+    /// gcloud's application-default credentials (`gcloud auth application-default login`), when that file exists:
+    /// the place Google's client libraries look when `GOOGLE_APPLICATION_CREDENTIALS` is unset.
+    static func gcloudApplicationDefaultCredentials(home: String?) -> String? {
+        guard let home, !home.isEmpty else { return nil }
+        let path = home + "/.config/gcloud/application_default_credentials.json"
+        return FileManager.default.isReadableFile(atPath: path) ? path : nil
+    }
+
+    /// GCS access for `locations`: a configured client when any of them is `gs://`, none otherwise (so a broken
+    /// credentials file does not stop runs over local files).
+    func remoteStorage(for locations: [String]) throws -> RemoteStorage {
+        guard locations.contains(where: { $0.hasPrefix("gs://") }) else { return RemoteStorage() }
+        return RemoteStorage(gcs: try googleCloud.storageClient())
+    }
+
+    /// Where Google credentials come from, for display (no secrets).
+    var googleCredentialsSummary: String {
+        if googleCloud.accessToken != nil { return "GCS_ACCESS_TOKEN (fixed token)" }
+        if let f = googleCloud.credentialsFile { return "credentials file \(f)" }
+        return "metadata server \(googleCloud.metadataHost) (on Google Cloud)"
+    }
+
     /// Name/value pairs for display, secrets redacted.
     func describe(redactingURI redacted: String) -> [(String, String)] {
         [
@@ -70,6 +102,8 @@ struct Configuration: Sendable {
             ("PUBSUB_SUBSCRIPTION", pubsubSubscription ?? "(unset)"),
             ("PUBSUB_EMULATOR_HOST", pubsubEmulatorHost ?? "(unset)"),
             ("GOOGLE_APPLICATION_CREDENTIALS", credentialsFile ?? "(unset)"),
+            ("GOOGLE_CLOUD_PROJECT", googleCloud.projectID ?? "(unset)"),
+            ("Google credentials", googleCredentialsSummary),
             ("PORT", String(port)),
             ("LODESTAR_LEASE_SECONDS", String(leaseSeconds)),
             ("LODESTAR_QUARANTINE_TTL_DAYS", String(quarantineTTLDays)),

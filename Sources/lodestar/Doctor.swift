@@ -17,6 +17,10 @@ struct Doctor: AsyncParsableCommand {
     @Flag(help: "Skip the MongoDB checks (for machines that only train).")
     var noMongo = false
 
+    func validate() throws {
+        try FlagRange.check(gemmSize, 16...8192, "--gemm-size")
+    }
+
     func run() async throws {
         let config = Configuration(overrides: connection)
         var problems: [String] = []

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import LinearAlgebra
 
 @main
 struct Lodestar: AsyncParsableCommand {
@@ -20,4 +22,19 @@ struct Lodestar: AsyncParsableCommand {
             ServeCommand.self,
         ]
     )
+
+    /// Hands the environment's settings to the libraries once, then runs the command.
+    static func main() async {
+        BLASSettings.userChoseCore(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

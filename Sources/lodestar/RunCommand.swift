@@ -79,23 +79,15 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard all != !tenant.isEmpty else { throw ValidationError("give --all or at least one --tenant") }
         for t in tenant where !Identifier.isValid(t) { throw ValidationError("invalid tenant id '\(t)'") }
-        func check<T: Comparable>(_ value: T?, _ range: ClosedRange<T>, _ flag: String) throws {
-            if let value, !range.contains(value) {
-                throw ValidationError("\(flag) must be in \(range.lowerBound)…\(range.upperBound), got \(value)")
-            }
-        }
+        let check = FlagRange.check(_:_:_:) as (Int?, ClosedRange<Int>, String) throws -> Void
         try check(horizonDays, RefreshOptions.horizonRange, "--horizon-days")
         try check(inactivityDays, RefreshOptions.inactivityRange, "--inactivity-days")
         try check(factors, RefreshOptions.factorsRange, "--factors")
         try check(iterations, RefreshOptions.iterationsRange, "--iterations")
         try check(threads, RefreshOptions.threadsRange, "--threads")
         try check(leaseWait, 0...86_400, "--lease-wait")
-        if let regularization, !regularization.isFinite || !RefreshOptions.regularizationRange.contains(regularization) {
-            throw ValidationError("--regularization must be in \(RefreshOptions.regularizationRange.lowerBound)…\(RefreshOptions.regularizationRange.upperBound)")
-        }
-        if let alpha, !alpha.isFinite || !RefreshOptions.alphaRange.contains(alpha) {
-            throw ValidationError("--alpha must be in \(RefreshOptions.alphaRange.lowerBound)…\(RefreshOptions.alphaRange.upperBound)")
-        }
+        try FlagRange.check(regularization, RefreshOptions.regularizationRange, "--regularization")
+        try FlagRange.check(alpha, RefreshOptions.alphaRange, "--alpha")
         if let cutoff {
             guard let micros = Timestamp.parse(cutoff), RefreshOptions.cutoffRange.contains(micros) else {
                 throw ValidationError("cannot read --cutoff '\(cutoff)' (a time between 1970 and 2200)")
@@ -110,6 +102,7 @@ struct RunCommand: AsyncParsableCommand {
         var options = RefreshOptions(source: source, modelsDirectory: URL(fileURLWithPath: modelsDir))
         options.job = JobKind.named(job)!  // checked in validate()
         options.catalog = catalog
+        options.storage = try config.remoteStorage(for: source + catalog)
         options.tenants = all ? .all : .only(tenant)
         options.cutoff = cutoff.flatMap(Timestamp.parse)
         if let horizonDays { options.horizonDays = horizonDays }

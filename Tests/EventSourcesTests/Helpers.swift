@@ -1,5 +1,6 @@
 import EventSources
 import Foundation
+import GoogleCloud
 import LearningEvents
 import LodestarTestSupport
 

@@ -42,10 +42,10 @@ struct LeaseTests {
     @Test("withLease renews by heartbeat beyond the lease's duration and releases at the end")
     func heartbeat() async throws {
         let t = try StoreTestDatabase("heartbeat")
-        let leases = LeaseManager(db: t.db, duration: .milliseconds(900))
-        let other = LeaseManager(db: t.db, duration: .milliseconds(900))
+        let leases = LeaseManager(db: t.db, duration: .seconds(3))
+        let other = LeaseManager(db: t.db, duration: .seconds(3))
         let value = try await leases.withLease("job:x:acme") { lease -> Int in
-            try await Task.sleep(for: .milliseconds(2500))  // almost three durations
+            try await Task.sleep(for: .seconds(7))  // more than two durations
             #expect(try await other.tryAcquire("job:x:acme") == nil, "still held thanks to the heartbeat")
             try await t.db.withTransaction { tx in try await leases.confirm(lease, in: tx) }
             return 42

@@ -32,6 +32,12 @@ public enum TestEnvironment {
         try required("STORAGE_EMULATOR_HOST", "the GCS emulator (gcp-storage-emulator)")
     }
 
+    /// `PUBSUB_EMULATOR_HOST` (`127.0.0.1:PORT`) of the project's Pub/Sub emulator (`scripts/pubsub_emulator.py`)
+    /// started by scripts/test.
+    public static func pubsubEmulatorHost() throws -> String {
+        try required("PUBSUB_EMULATOR_HOST", "the Pub/Sub emulator (scripts/pubsub_emulator.py)")
+    }
+
     /// `LODESTAR_PYTHON`: the venv interpreter with fastavro, cramjam and pymongo, for fixtures other tools write.
     public static func python() throws -> String { try required("LODESTAR_PYTHON", "Python with fastavro") }
 

@@ -2,8 +2,9 @@ import Foundation
 import LearningStore
 import MongoStore
 
-/// `ingest`: the features of every enrolment as of the tenant's cutoff into `learner_features`, a chunk at a
-/// time, under the lease `features:<tenant>` so two runs never interleave their rows.
+/// `ingest`: the features of every enrolment as of the tenant's cutoff into `learner_features` (with the aggregates
+/// they came from, which the stream continues from), and what it knew of each course into `courses` (lesson count,
+/// catalog visibility), a chunk at a time, under the lease `features:<tenant>` so two runs never interleave their rows.
 public struct FeaturesPhase: TenantPhase {
     public let name = "features"
 
@@ -17,24 +18,35 @@ public struct FeaturesPhase: TenantPhase {
             var written = 0
             for lo in stride(from: 0, to: agg.enrolmentCount, by: RefreshJob.chunk) {
                 try Task.checkCancellation()
-                let docs = agg.featureRows(at: .score, enrolments: lo..<(lo + RefreshJob.chunk), lessonCount: context.lessonCount)
-                    .map { $0.document(learner: agg.learners[$0.learner], course: agg.courses[$0.course], org: agg.learnerOrgs[$0.learner]) }
+                let docs = agg.featureDocuments(enrolments: lo..<(lo + RefreshJob.chunk), lessonCount: context.lessonCount)
                 written += try await context.write(docs, to: StoreLayout.features)
             }
+            written += try await context.write(Self.courseDocuments(context), to: StoreLayout.courses)
             return written
         }
         return .wrote(documents: written)
     }
-}
 
-extension FeatureRow {
-    /// The row as its `learner_features` document.
-    func document(learner: String, course: String, org: String?) -> FeatureDocument {
-        FeatureDocument(
-            learner_id: learner, course_id: course, org_id: org, as_of: date(asOf), enrolled_at: enrolledAt.map(date),
-            last_activity_at: lastActivityAt.map(date), days_since_last_activity: daysSinceLastActivity, active_days_7: activeDays7,
-            active_days_14: activeDays14, active_days_28: activeDays28, lessons_completed: lessonsCompleted,
-            completion_ratio: completionRatio, views: views, time_spent_seconds: timeSpentSeconds, quiz_attempts: quizAttempts,
-            quiz_mean_score: quizMeanScore, quiz_score_trend: quizScoreTrend, course_completed: completed, unenrolled: unenrolled)
+    /// Every course of the tenant's events and catalog, with the lesson count its completion ratios use and the
+    /// catalog's visibility (a course only in events is recommendable only when the run had no catalog).
+    static func courseDocuments(_ context: TenantRunContext) -> [CourseDocument] {
+        let agg = context.aggregate, catalog = context.catalog, tenant = context.tenantName
+        var docs: [String: CourseDocument] = [:]
+        for c in catalog.courses(tenant: tenant) {
+            docs[c.courseID] = CourseDocument(course_id: c.courseID, title: c.title, org_ids: c.orgIDs,
+                                              lesson_count: max(0, Int(c.lessonCount)), published: c.published, in_catalog: true)
+        }
+        for i in agg.courses.indices {
+            let id = agg.courses[i]
+            let lessons = agg.effectiveLessonCount(course: i, lessonCount: context.lessonCount)
+            if var d = docs[id] {
+                d.lesson_count = lessons
+                docs[id] = d
+            } else {
+                docs[id] = CourseDocument(course_id: id, title: id, org_ids: [], lesson_count: lessons,
+                                          published: !catalog.isProvided, in_catalog: false)
+            }
+        }
+        return docs.keys.sorted().map { docs[$0]! }
     }
 }

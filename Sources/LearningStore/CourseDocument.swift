@@ -1,0 +1,34 @@
+/// `courses`: what the batch knew of a course at its last ingest, key (tenant_id, course_id): the lesson count its
+/// completion ratios used and the catalog's visibility. The stream reads it to compute the same completion ratio and
+/// to keep recommendations within what the batch would show (``isRecommendable(to:)``).
+///
+/// Written by the `ingest` phase for every course of the tenant's events and of its catalog.
+public struct CourseDocument: Codable, Sendable, Equatable {
+    public var course_id: String
+    public var title: String
+    /// Organisations that may see it (empty: the whole tenant).
+    public var org_ids: [String]
+    /// The lesson count behind completion ratios: the catalog's, else the distinct lessons seen in events (0: unknown).
+    public var lesson_count: Int
+    public var published: Bool
+    /// True when the course came from a catalog export. A course seen only in events is recommendable only when the
+    /// run had no catalog (with a catalog, recommendations fail closed).
+    public var in_catalog: Bool
+
+    public init(course_id: String, title: String, org_ids: [String], lesson_count: Int, published: Bool, in_catalog: Bool) {
+        self.course_id = course_id
+        self.title = title
+        self.org_ids = org_ids
+        self.lesson_count = lesson_count
+        self.published = published
+        self.in_catalog = in_catalog
+    }
+
+    /// Published and visible to `org` (the batch's rule: `org_ids` empty means the whole tenant).
+    public func isRecommendable(to org: String?) -> Bool {
+        guard published else { return false }
+        if org_ids.isEmpty { return true }
+        guard let org else { return false }
+        return org_ids.contains(org)
+    }
+}

@@ -1,0 +1,61 @@
+import EventSources
+import Foundation
+import LearningEvents
+import LearningStore
+import Logging
+import MongoStore
+@testable import Pipeline
+import Testing
+
+/// Fits, top-K, explanations and scoring run on dedicated threads: with more phases computing at once than
+/// the cooperative pool has threads, a task on the pool keeps running on time.
+@Suite("Compute stays off the cooperative pool")
+struct ComputePlacementTests {
+    @Test("a ticker on the cooperative pool keeps ticking while more phases compute than the pool has threads")
+    func poolStaysResponsive() async throws {
+        let f = try PipelineFixture(label: "placement", tenants: 1, learners: 900, seed: 3)
+        var options = f.options()
+        options.dryRun = true
+        options.threads = 1
+        options.als.iterations = 20
+        var agg = TenantAggregator(tenant: "tenant-000", cutoffs: try Cutoffs(score: PipelineFixture.cutoff, horizonDays: options.horizonDays))
+        for try await record in EventSource([f.events]).records() {
+            if case .event(let e, _, _) = record { agg.add(e) }
+        }
+        let db = try MongoClient(uri: "mongodb://127.0.0.1:1/").database("unused")  // a dry run writes nothing
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let contexts = (0..<(ProcessInfo.processInfo.activeProcessorCount + 1)).map { _ in
+            TenantRunContext(runID: "r", tenant: "tenant-000", scope: db.tenant("tenant-000"),
+                             registry: ModelRegistry(db: db, modelsDirectory: f.dir), aggregate: agg, catalog: Catalog(),
+                             options: options, startedAt: Date(), progress: ProgressReporter(logger: logger, terminal: false),
+                             logger: logger, record: TenantRunRecord(tenant: "tenant-000"))
+        }
+        let clock = ContinuousClock()
+        let ticker = Task { () -> (ticks: Int, maxGap: Duration) in
+            var last = clock.now, maxGap = Duration.zero, ticks = 0
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(10))
+                let now = clock.now
+                maxGap = max(maxGap, now - last)
+                last = now
+                ticks += 1
+            }
+            return (ticks, maxGap)
+        }
+        let start = clock.now
+        try await withThrowingTaskGroup(of: PhaseOutcome.self) { group in
+            for (i, context) in contexts.enumerated() {
+                group.addTask { i % 2 == 0 ? try await RecommenderPhase(writeRecommendations: true).run(context) : try await RiskPhase().run(context) }
+            }
+            for try await outcome in group { #expect(outcome == .dryRun, "each phase trained and scored (dry run): \(outcome)") }
+        }
+        let elapsed = clock.now - start
+        ticker.cancel()
+        let (ticks, maxGap) = await ticker.value
+        print("phases computed for \(elapsed); the ticker ticked \(ticks) times, longest gap \(maxGap)")
+        #expect(elapsed > .milliseconds(500), "the phases did enough work to matter")
+        #expect(maxGap < .milliseconds(250), "the cooperative pool was never blocked for long (longest gap \(maxGap))")
+        try await f.finish()
+    }
+}
