@@ -76,7 +76,7 @@ import Testing
         let service = JobService(catalog: try JobCatalog.load(directory: jobsDir.path), db: db)
 
         // A long run of t1 (killed while it runs), then three runs of t2, queued through the CLI as a data scientist would.
-        var (status, out) = try Self.cli(["jobs", "trigger", "slow", "--tenant", "t1", "--param", "sleep_seconds=8",
+        var (status, out) = try Self.cli(["jobs", "trigger", "slow", "--tenant", "t1", "--param", "sleep_seconds=15",
                                           "--jobs-dir", jobsDir.path], env: env)
         #expect(status == 0, "\(out)")
         let t1 = try #require(try await service.runs(RunQuery(tenant: "t1"), access: .platform).first).id
@@ -87,7 +87,8 @@ import Testing
         #expect(try await eventually(60, every: .milliseconds(100)) {
             holder = replicas.first { r in
                 let log = String(decoding: (try? Data(contentsOf: r.log)) ?? Data(), as: UTF8.self)
-                return log.split(separator: "\n").contains { $0.contains("run=\(t1)") && $0.contains("run started") }
+                let lines = log.split(separator: "\n").filter { $0.contains("run=\(t1)") }
+                return lines.contains { $0.contains("run started") } && !lines.contains { $0.contains("run ended") }
             }?.pid
             return holder != nil
         })
