@@ -11,7 +11,7 @@ extension Scheduler {
         try await applyRetention(now: now)
     }
 
-    /// One retention pass (also `lodestar jobs prune`).
+    /// One retention pass (tests call it directly); returns how many runs were deleted.
     @discardableResult
     public func applyRetention(now: Date) async throws -> Int {
         let leases = LeaseManager(db: db, duration: configuration.leaseDuration, holder: configuration.owner, now: { [clock] in clock.now() })
