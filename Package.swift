@@ -29,7 +29,10 @@ let package = Package(
         .target(name: "LearningEvents", swiftSettings: swiftSettings),
         .target(
             name: "EventSources",
-            dependencies: ["LearningEvents", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "LearningEvents", "CZlib", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             // The decoders' hot loops touch class-owned buffers per byte/field; dynamic exclusivity checks cost ~20%
             // of CSV decoding (bench/run ingest). Static checking stays on.
             swiftSettings: swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
@@ -68,7 +71,10 @@ let package = Package(
         .testTarget(name: "LearningEventsTests", dependencies: ["LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EventSourcesTests",
-            dependencies: ["EventSources", "LearningEvents", "SampleData", "LodestarTestSupport"],
+            dependencies: [
+                "EventSources", "LearningEvents", "SampleData", "LodestarTestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra"], swiftSettings: swiftSettings),

@@ -41,6 +41,9 @@ public struct EventBatch: Sendable {
     public var quarantined: [QuarantinedRecord] = []
     /// Set on the last batch of a file that stopped early (truncated or corrupt); rows before it are in the batch.
     public var failure: SourceFileError?
+    /// Set (on a batch without rows) when the file is not an events table: its columns say it is the `courses`
+    /// catalog or another table, so it was not read as events.
+    public var skipped: SkippedTable?
     /// Symbols first seen in this batch; their ids start at ``symbolBase``.
     public var newSymbols: [String] = []
     public var symbolBase: UInt32 = 1

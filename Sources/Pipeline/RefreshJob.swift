@@ -31,7 +31,7 @@ public struct RefreshJob: Sendable {
     public func run() async throws -> RunSummary {
         if !options.dryRun { try await StoreLayout.ensureIndexes(db) }
         let runID = ModelRegistry.newVersionName()
-        let source = EventSource(options.source)
+        let source = ExportSource(options.source)
         let catalog = try await CatalogLoader.load(options.catalog)
         let clock = ContinuousClock()
         let readStart = clock.now
@@ -117,7 +117,7 @@ public struct RefreshJob: Sendable {
     }
 
     /// The newest `occurred_at` in the source (a quick columnar pass), as the default score cutoff.
-    static func newestEvent(_ source: EventSource) async throws -> Int64 {
+    static func newestEvent(_ source: ExportSource) async throws -> Int64 {
         var newest = Int64.min
         for try await batch in source.batches() {
             for t in batch.occurredAt where t > newest { newest = t }

@@ -12,7 +12,7 @@ struct Validate: AsyncParsableCommand {
     @Option(help: "Write every quarantined row to this NDJSON file.") var quarantine: String?
 
     func run() async throws {
-        let source = EventSource(paths)
+        let source = ExportSource(paths)
         let sink = try quarantine.map { try FileQuarantineSink(path: $0) }
         var symbols = SymbolTable()
         var rows = 0

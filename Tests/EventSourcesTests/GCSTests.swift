@@ -62,7 +62,7 @@ import FoundationNetworking
         let client = GCSClient(endpoint: URL(string: "http://fake")!, transport: PagedTransport())
         let objects = try await client.list(bucket: "b", prefix: "p/")
         #expect(objects.map(\.name) == ["p/events-1.avro", "p/events-2.avro", "p/x.txt", "p/events-3.avro"])
-        let files = try await EventSource(["gs://b/p/events-*.avro"], gcs: client).files()
+        let files = try await ExportSource(["gs://b/p/events-*.avro"], gcs: client).files()
         #expect(files.map(\.description) == ["gs://b/p/events-1.avro", "gs://b/p/events-2.avro", "gs://b/p/events-3.avro"])
     }
 }

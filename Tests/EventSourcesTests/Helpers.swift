@@ -12,7 +12,7 @@ struct ReadResult {
 
 func readAll(_ locations: [String], gcs: GCSClient? = nil, batchSize: Int = 1000) async throws -> ReadResult {
     var r = ReadResult()
-    for try await rec in EventSource(locations, batchSize: batchSize, gcs: gcs).records() {
+    for try await rec in ExportSource(locations, batchSize: batchSize, gcs: gcs).records() {
         switch rec {
         case .event(let e, _, _): r.events.append(e)
         case .quarantined(let q): r.quarantined.append(q)
