@@ -13,6 +13,12 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lodestar", targets: ["lodestar"]),
+        // Libraries for packages that build on Lodestar by path (the fuzz targets under Fuzz/).
+        .library(name: "LearningEvents", targets: ["LearningEvents"]),
+        .library(name: "EventSources", targets: ["EventSources"]),
+        .library(name: "Models", targets: ["Models"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "MongoStore", targets: ["MongoStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
