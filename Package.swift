@@ -83,6 +83,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The executable's commands, run as a process (the binary beside the test bundle).
+        .testTarget(name: "lodestarTests", dependencies: ["lodestar", "LodestarTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PipelineTests",
