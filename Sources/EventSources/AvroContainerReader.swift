@@ -42,7 +42,7 @@ final class AvroContainerReader {
         name = source.name
         self.maxZeroByteRecords = maxZeroByteRecords
         reader = ByteReader(source: source, limit: Self.maxBlock + 64)
-        outCapacity = 1 << 20
+        outCapacity = 64 << 10  // grows to the largest block seen
         out = .allocate(capacity: outCapacity)
         zstream = .allocate(capacity: 1)
         zstream.initialize(to: z_stream())

@@ -20,12 +20,15 @@ final class ByteReader {
     private(set) var windowOffset: Int64 = 0
     let limit: Int
     let chunk: Int
+    /// The read size now: starts at 64 KiB and doubles up to `chunk`, so small files cost small buffers.
+    private var step: Int
 
     init(source: any ByteSource, chunk: Int = 1 << 20, limit: Int = 64 << 20) {
         self.source = source
         self.chunk = chunk
+        step = min(chunk, 64 << 10)
         self.limit = limit
-        capacity = chunk + 8
+        capacity = step + 8
         base = .allocate(byteCount: capacity, alignment: 16)
     }
 
@@ -58,7 +61,8 @@ final class ByteReader {
                 end -= start
                 start = 0
             }
-            let want = max(minimum, end + chunk)
+            let want = max(minimum, end + step)
+            step = min(step * 2, chunk)
             if want + 8 > capacity {
                 let newCap = min(max(capacity * 2, want + 8), limit + chunk + 8)
                 let nb = UnsafeMutableRawPointer.allocate(byteCount: newCap, alignment: 16)

@@ -19,10 +19,9 @@ public final class GzipByteSource: ByteSource {
         name = inner.name
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        input = .allocate(byteCount: 1 << 20, alignment: 16)
+        input = .allocate(byteCount: 256 << 10, alignment: 16)
         guard lodestar_inflateInit2(stream, 15 + 16) == Z_OK else {
-            stream.deallocate()
-            input.deallocate()
+            // deinit frees both buffers (inflateEnd refuses a stream whose init failed).
             throw SourceFileError(file: inner.name, offset: 0, message: "zlib initialisation failed")
         }
     }
