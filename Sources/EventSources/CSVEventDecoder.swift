@@ -31,30 +31,16 @@ final class CSVEventDecoder: RowDecoder {
 
     func decodeRows(into builder: EventBatchBuilder, maxRows: Int) async throws -> Bool {
         while builder.pending < maxRows {
-            let avail = reader.available
-            if avail == 0 && reader.atEOF { return false }
-            let p = reader.current.assumingMemoryBound(to: UInt8.self)
-            if avail == 0 {
-                try await reader.fill()
-                continue
-            }
-            switch scanner.scan(p, avail, atEOF: reader.atEOF) {
-            case .incomplete:
-                if avail > maxRecord {
-                    throw SourceFileError(
-                        file: name, offset: reader.offset,
-                        message: "CSV record at line \(line) is longer than \(maxRecord) bytes (unterminated quote?)")
-                }
-                try await reader.fill(minimum: avail + 1)
-                reader.shrinkIfLarge()
-            case .malformed(let consumed, let message):
+            switch try await CSVRecords.next(reader, &scanner, maxRecord: maxRecord, file: name, line: line) {
+            case .end: return false
+            case .malformed(let p, let consumed, let message):
                 try builder.quarantine(
                     QuarantinedRecord(
                         source: name, position: .line(line), rawBytes: UnsafeRawBufferPointer(start: p, count: consumed),
                         reason: "malformed CSV: \(message)"))
                 reader.consume(consumed)
                 line += 1
-            case .record(let consumed, let newlines):
+            case .record(let p, let consumed, let newlines):
                 let recordLine = line
                 line += newlines + 1
                 try process(p, consumed, at: recordLine, builder)
@@ -67,10 +53,8 @@ final class CSVEventDecoder: RowDecoder {
     private func process(_ p: UnsafePointer<UInt8>, _ consumed: Int, at recordLine: Int, _ builder: EventBatchBuilder)
         throws(SourceFileError)
     {
-        var rawLen = consumed
-        while rawLen > 0 && (p[rawLen - 1] == 0x0a || p[rawLen - 1] == 0x0d) { rawLen -= 1 }
-        let raw = UnsafeRawBufferPointer(start: p, count: rawLen)
-        if scanner.fieldCount == 1 && scanner.lengths[0] == 0 && !scanner.quoted[0] { return }  // blank line
+        let raw = UnsafeRawBufferPointer(start: p, count: CSVRecords.trimmedLength(p, consumed))
+        if CSVRecords.isBlank(scanner) { return }
         guard scanner.fieldCount == columnSlots.count else {
             try builder.quarantine(
                 QuarantinedRecord(

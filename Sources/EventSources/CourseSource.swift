@@ -178,37 +178,21 @@ public struct CourseSource: Sendable {
         var scratch = ScratchBuffer(capacity: 1 << 12)
         var line = 1 + headerLines
         while true {
-            let avail = reader.available
-            if avail == 0 {
-                if reader.atEOF { return nil }
-                try await reader.fill()
-                continue
-            }
-            let p = reader.current.assumingMemoryBound(to: UInt8.self)
-            switch scanner.scan(p, avail, atEOF: reader.atEOF) {
-            case .incomplete:
-                guard avail <= maxRecord else {
-                    throw SourceFileError(
-                        file: bytes.name, offset: reader.offset,
-                        message: "CSV record at line \(line) is longer than \(maxRecord) bytes (unterminated quote?)")
-                }
-                try await reader.fill(minimum: avail + 1)
-                reader.shrinkIfLarge()
-            case .malformed(let consumed, let message):
+            switch try await CSVRecords.next(reader, &scanner, maxRecord: maxRecord, file: bytes.name, line: line) {
+            case .end: return nil
+            case .malformed(let p, let consumed, let message):
                 try rows.quarantine(
                     QuarantinedRecord(
                         source: bytes.name, position: .line(line), rawBytes: UnsafeRawBufferPointer(start: p, count: consumed),
                         reason: "malformed CSV: \(message)"))
                 reader.consume(consumed)
                 line += 1
-            case .record(let consumed, let newlines):
-                var rawLen = consumed
-                while rawLen > 0 && (p[rawLen - 1] == 0x0a || p[rawLen - 1] == 0x0d) { rawLen -= 1 }
-                let raw = UnsafeRawBufferPointer(start: p, count: rawLen)
+            case .record(let p, let consumed, let newlines):
+                let raw = UnsafeRawBufferPointer(start: p, count: CSVRecords.trimmedLength(p, consumed))
                 let at = line
                 line += newlines + 1
                 defer { reader.consume(consumed) }
-                if scanner.fieldCount == 1 && scanner.lengths[0] == 0 && !scanner.quoted[0] { continue }  // blank
+                if CSVRecords.isBlank(scanner) { continue }
                 guard scanner.fieldCount == names.count else {
                     try rows.quarantine(
                         QuarantinedRecord(
