@@ -51,26 +51,28 @@ final class CSVEventDecoder: RowDecoder {
     }
 
     private func process(_ p: UnsafePointer<UInt8>, _ consumed: Int, at recordLine: Int, _ builder: EventBatchBuilder)
-        throws(SourceFileError)
+        throws
     {
         let raw = UnsafeRawBufferPointer(start: p, count: CSVRecords.trimmedLength(p, consumed))
-        if CSVRecords.isBlank(scanner) { return }
-        guard scanner.fieldCount == columnSlots.count else {
+        let cells = scanner.fields
+        if cells.count == 1 && cells.lengths[0] == 0 && !cells.quoted[0] { return }  // blank line
+        let slots = columnSlots
+        guard cells.count == slots.count else {
             try builder.quarantine(
                 QuarantinedRecord(
                     source: name, position: .line(recordLine), rawBytes: raw,
-                    reason: "expected \(columnSlots.count) fields (the header's), found \(scanner.fieldCount)"))
+                    reason: "expected \(slots.count) fields (the header's), found \(cells.count)"))
             return
         }
         builder.fields.reset()
         let f = builder.fields.slots
-        for k in 0..<columnSlots.count {
-            let s = columnSlots[k]
+        for k in 0..<slots.count {
+            let s = slots[k]
             if s < 0 { continue }
-            let len = scanner.lengths[k]
-            if len == 0 && !scanner.quoted[k] { continue }  // NULL
+            let len = cells.lengths[k]
+            if len == 0 && !cells.quoted[k] { continue }  // NULL
             f[s].kind = .text
-            f[s].ptr = UnsafeRawPointer(scanner.starts[k])
+            f[s].ptr = UnsafeRawPointer(cells.starts[k])
             f[s].len = len
         }
         if let err = builder.commit(position: .line(recordLine)) {

@@ -41,6 +41,11 @@ struct CSVRecordScanner: ~Copyable {
         quoted.deallocate()
     }
 
+    /// The last record's fields in one read: start pointers, lengths, quoted flags and their count.
+    var fields: (starts: UnsafePointer<UnsafePointer<UInt8>?>, lengths: UnsafePointer<Int>, quoted: UnsafePointer<Bool>, count: Int) {
+        (UnsafePointer(starts), UnsafePointer(lengths), UnsafePointer(quoted), fieldCount)
+    }
+
     /// Field `k` of the last record as text (for headers and the course reader).
     func text(_ k: Int) -> String {
         String(decoding: UnsafeBufferPointer(start: starts[k], count: lengths[k]), as: UTF8.self)

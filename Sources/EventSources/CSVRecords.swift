@@ -15,14 +15,15 @@ enum CSVRecords {
         async throws -> Next
     {
         while true {
-            let avail = reader.available
+            let v = reader.view
+            let avail = v.available
             if avail == 0 {
-                if reader.atEOF { return .end }
+                if v.atEOF { return .end }
                 try await reader.fill()
                 continue
             }
-            let p = reader.current.assumingMemoryBound(to: UInt8.self)
-            switch scanner.scan(p, avail, atEOF: reader.atEOF) {
+            let p = v.current
+            switch scanner.scan(p, avail, atEOF: v.atEOF) {
             case .incomplete:
                 guard avail <= maxRecord else {
                     throw SourceFileError(

@@ -14,7 +14,7 @@ struct CourseRows {
     }
 
     /// Quarantines a refused row; throws (failing the file) past ``ReaderLimits/maxQuarantinedRowsPerFile``.
-    mutating func quarantine(_ record: QuarantinedRecord) throws(SourceFileError) {
+    mutating func quarantine(_ record: QuarantinedRecord) throws {
         guard quarantined.count < limits.maxQuarantinedRowsPerFile else {
             throw SourceFileError(
                 file: file, offset: nil,
@@ -25,7 +25,7 @@ struct CourseRows {
     }
 
     /// Validates a row's cells into a course, or quarantines it with the field and reason.
-    mutating func add(_ cells: [String: CourseCell], at position: RecordPosition, raw: String) throws(SourceFileError) {
+    mutating func add(_ cells: [String: CourseCell], at position: RecordPosition, raw: String) throws {
         do throws(ValidationError) {
             courses.append(try CourseCell.course(from: cells))
         } catch {
@@ -36,7 +36,7 @@ struct CourseRows {
 
     /// ``add(_:at:raw:)`` with the raw text taken from bytes (cut at the raw limit).
     mutating func add(_ cells: [String: CourseCell], at position: RecordPosition, rawBytes: UnsafeRawBufferPointer)
-        throws(SourceFileError)
+        throws
     {
         do throws(ValidationError) {
             courses.append(try CourseCell.course(from: cells))

@@ -70,6 +70,26 @@ public struct EventBatch: Sendable {
         positions.reserveCapacity(n)
     }
 
+    /// Appends one valid row (the readers' path: one access to the batch per row).
+    @inline(__always)
+    mutating func append(
+        eventID: UnsafeRawBufferPointer, tenant: UInt32, org: UInt32, learner: UInt32, course: UInt32, lesson: UInt32,
+        type: EventType, occurredAt: Int64, duration: Int64, score: Double, position: Int64
+    ) {
+        eventIDBytes.append(contentsOf: eventID)
+        eventIDEnds.append(Int32(truncatingIfNeeded: eventIDBytes.count))
+        tenants.append(tenant)
+        orgs.append(org)
+        learners.append(learner)
+        courses.append(course)
+        lessons.append(lesson)
+        types.append(type)
+        self.occurredAt.append(occurredAt)
+        durations.append(duration)
+        scores.append(score)
+        positions.append(position)
+    }
+
     /// The `event_id` of row `i`.
     public func eventID(at i: Int) -> String {
         let from = i == 0 ? 0 : Int(eventIDEnds[i - 1])

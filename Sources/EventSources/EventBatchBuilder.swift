@@ -19,8 +19,8 @@ final class EventBatchBuilder {
         batch = EventBatch(file: file)
     }
 
-    /// Rows in the current batch, valid and quarantined.
-    var pending: Int { batch.count + batch.quarantined.count }
+    /// Rows in the current batch, valid and quarantined (a counter: one access per check on the hot path).
+    private(set) var pending = 0
 
     /// Hands out the current batch (with the symbols it introduced) and starts a new one.
     func take() -> EventBatch {
@@ -29,11 +29,13 @@ final class EventBatchBuilder {
         out.symbolBase = base
         out.newSymbols = symbols
         batch = EventBatch(file: file)
+        pending = 0
         return out
     }
 
-    /// Quarantines a refused row; throws (failing the file) once the file has refused more rows than the limit.
-    func quarantine(_ record: QuarantinedRecord) throws(SourceFileError) {
+    /// Quarantines a refused row; throws ``SourceFileError`` (failing the file) once the file has refused more rows
+    /// than the limit. (Untyped `throws`: Swift 6.3 crashes compiling typed throws inlined into the async decoders.)
+    func quarantine(_ record: QuarantinedRecord) throws {
         quarantinedInFile += 1
         guard quarantinedInFile <= limits.maxQuarantinedRowsPerFile else {
             throw SourceFileError(
@@ -42,6 +44,7 @@ final class EventBatchBuilder {
                     + "the rest of the file is not read")
         }
         batch.quarantined.append(record)
+        pending += 1
     }
 
     /// Validates the row in ``fields``; appends it and returns nil, or returns the first rule it breaks.
@@ -62,42 +65,38 @@ final class EventBatchBuilder {
                 eventID = bytes
                 return Identifier.isValid(bytes: bytes)
             }
-            for field in EventField.allCases.dropFirst() {
-                switch try EventRules.check(s[field.rawValue], field, isValid: { bytes in
-                    // Repeating ids are interned; each distinct one is checked once.
-                    symbol = interner.intern(bytes.baseAddress!, bytes.count)
-                    return interner.valid[Int(symbol)]
-                }) {
-                case .absent: break
-                case .identifier:
-                    switch field {
-                    case .tenantID: tenant = symbol
-                    case .orgID: org = symbol
-                    case .learnerID: learner = symbol
-                    case .courseID: course = symbol
-                    default: lesson = symbol
+            // One access to the interner's storage for the row's identifiers.
+            try interner.withState { (table) throws(ValidationError) in
+                for field in EventField.afterEventID {
+                    switch try EventRules.check(s[field.rawValue], field, isValid: { bytes in
+                        // Repeating ids are interned; each distinct one is checked once.
+                        let (id, valid) = table.intern(bytes.baseAddress!, bytes.count)
+                        symbol = id
+                        return valid
+                    }) {
+                    case .absent: break
+                    case .identifier:
+                        switch field {
+                        case .tenantID: tenant = symbol
+                        case .orgID: org = symbol
+                        case .learnerID: learner = symbol
+                        case .courseID: course = symbol
+                        default: lesson = symbol
+                        }
+                    case .eventType(let t): type = t
+                    case .micros(let m): micros = m
+                    case .seconds(let d): duration = d
+                    case .score(let v): score = v
                     }
-                case .eventType(let t): type = t
-                case .micros(let m): micros = m
-                case .seconds(let d): duration = d
-                case .score(let v): score = v
                 }
             }
         } catch {
             return error
         }
-        batch.eventIDBytes.append(contentsOf: eventID)
-        batch.eventIDEnds.append(Int32(truncatingIfNeeded: batch.eventIDBytes.count))
-        batch.tenants.append(tenant)
-        batch.orgs.append(org)
-        batch.learners.append(learner)
-        batch.courses.append(course)
-        batch.lessons.append(lesson)
-        batch.types.append(type)
-        batch.occurredAt.append(micros)
-        batch.durations.append(duration)
-        batch.scores.append(score)
-        batch.positions.append(position.packed)
+        batch.append(
+            eventID: eventID, tenant: tenant, org: org, learner: learner, course: course, lesson: lesson, type: type,
+            occurredAt: micros, duration: duration, score: score, position: position.packed)
+        pending += 1
         return nil
     }
 }

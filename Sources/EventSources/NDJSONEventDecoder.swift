@@ -35,8 +35,9 @@ final class NDJSONEventDecoder: RowDecoder {
     /// Decodes the complete lines in the window, then reads more. Returns false at the end of the stream.
     func decodeRows(into builder: EventBatchBuilder, maxRows: Int) async throws -> Bool {
         while builder.pending < maxRows {
-            let avail = reader.available
-            let p = reader.current.assumingMemoryBound(to: UInt8.self)
+            let v = reader.view
+            let avail = v.available
+            let p = v.current
             if avail > 0, let nl = memchr(p, 0x0a, avail) {
                 let len = UnsafeRawPointer(nl) - UnsafeRawPointer(p)
                 line += 1
@@ -44,7 +45,7 @@ final class NDJSONEventDecoder: RowDecoder {
                 reader.consume(len + 1)
                 continue
             }
-            if reader.atEOF {
+            if v.atEOF {
                 if avail > 0 {
                     line += 1
                     try process(p, avail, builder)
@@ -68,7 +69,7 @@ final class NDJSONEventDecoder: RowDecoder {
         return true
     }
 
-    private func process(_ p: UnsafePointer<UInt8>, _ rawLen: Int, _ builder: EventBatchBuilder) throws(SourceFileError) {
+    private func process(_ p: UnsafePointer<UInt8>, _ rawLen: Int, _ builder: EventBatchBuilder) throws {
         var len = rawLen
         if len > 0 && p[len - 1] == 0x0d { len -= 1 }
         if NDJSONLines.isBlank(p, len) { return }

@@ -5,6 +5,9 @@
 public enum EventField: Int, CaseIterable, Sendable {
     case eventID = 0, tenantID, orgID, learnerID, courseID, lessonID, eventType, occurredAt, durationSeconds, score
 
+    /// Every field but `event_id`, in order (a stored list: `allCases` builds a new array on each call).
+    public static let afterEventID: [EventField] = Array(allCases.dropFirst())
+
     /// The snake_case column names, by field.
     public static let names: [String] = [
         "event_id", "tenant_id", "org_id", "learner_id", "course_id", "lesson_id", "event_type", "occurred_at",
@@ -12,6 +15,7 @@ public enum EventField: Int, CaseIterable, Sendable {
     ]
 
     /// The column name of the field (`event_id`, …).
+    @inlinable
     public var name: String { Self.names[rawValue] }
 
     /// The rule table: what each field must hold.
@@ -24,6 +28,7 @@ public enum EventField: Int, CaseIterable, Sendable {
     /// | `occurred_at` | required timestamp within years 1970–2200 |
     /// | `duration_seconds` | optional INT64 in 0…2,592,000 (30 days) |
     /// | `score` | optional FLOAT64 in 0…1 |
+    @inlinable
     public var rule: FieldRule {
         switch self {
         case .eventID, .tenantID, .learnerID, .courseID: .identifier(required: true)

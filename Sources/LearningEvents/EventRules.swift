@@ -30,7 +30,7 @@ public enum EventRules {
 
     /// Checks `value` against the rule of `field`. `isValid` decides the identifier rule for identifier fields
     /// (readers pass a cached lookup; it is called only for 1–128 bytes of text).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func check(
         _ value: FieldInput, _ field: EventField, isValid: (UnsafeRawBufferPointer) -> Bool
     ) throws(ValidationError) -> Verdict {
@@ -44,7 +44,7 @@ public enum EventRules {
     }
 
     /// The identifier rule: present when required, text, not empty, 1–128 allowed characters.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func identifier(
         _ v: FieldInput, _ field: EventField, required: Bool, isValid: (UnsafeRawBufferPointer) -> Bool
     ) throws(ValidationError) -> Verdict {
@@ -63,7 +63,7 @@ public enum EventRules {
     }
 
     /// `event_type`: required text naming one of the seven types.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func eventType(_ v: FieldInput) throws(ValidationError) -> EventType {
         switch v.kind {
         case .null: throw ValidationError(field: "event_type", reason: .missing)
@@ -77,7 +77,7 @@ public enum EventRules {
     }
 
     /// `occurred_at`: required; text in RFC 3339 or BigQuery form, or Avro micros; within years 1970–2200.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func occurredAt(_ v: FieldInput) throws(ValidationError) -> Int64 {
         let micros: Int64
         switch v.kind {
@@ -97,7 +97,7 @@ public enum EventRules {
     }
 
     /// `duration_seconds`: optional INT64 (a number, or text as BigQuery's JSON writes INT64), 0…30 days.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func duration(_ v: FieldInput) throws(ValidationError) -> Int64? {
         let d: Int64
         switch v.kind {
@@ -118,7 +118,7 @@ public enum EventRules {
     }
 
     /// `score`: optional FLOAT64 (a number, or its text) in 0…1; NaN and infinities are refused.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func score(_ v: FieldInput) throws(ValidationError) -> Double? {
         let s: Double
         switch v.kind {
@@ -137,6 +137,7 @@ public enum EventRules {
         return s
     }
 
+    @usableFromInline
     static func wrongType(_ field: EventField, _ expected: String, _ v: FieldInput) -> ValidationError {
         ValidationError(field: field.name, reason: .wrongType(expected: expected, found: v.kindName))
     }

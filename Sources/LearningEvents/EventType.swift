@@ -39,10 +39,11 @@ public enum EventType: UInt8, CaseIterable, Sendable, Hashable {
         self = t
     }
 
-    private static let nameBytes: [[UInt8]] = allCases.map { Array($0.name.utf8) }
+    @usableFromInline
+    static let nameBytes: [[UInt8]] = allCases.map { Array($0.name.utf8) }
 
     /// The event type named by `b`, matched on bytes: candidates by length and first byte, then one compare.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func match(_ b: UnsafeRawBufferPointer) -> EventType? {
         let n = b.count
         guard n >= 8 else { return nil }
@@ -57,13 +58,8 @@ public enum EventType: UInt8, CaseIterable, Sendable, Hashable {
         case (16, UInt8(ascii: "c")): c = .courseCompleted
         default: return nil
         }
-        let same = nameBytes[Int(c.rawValue)].withUnsafeBytes { memcmp($0.baseAddress!, b.baseAddress!, n) == 0 }
-        return same ? c : nil
+        let name = nameBytes[Int(c.rawValue)]
+        for i in 0..<n where name[i] != b[i] { return nil }
+        return c
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,7 +1,7 @@
 /// Number parsing from bytes, without building a `String` on the common path.
 public enum NumberParsing {
     /// A base-10 `Int64` (optional leading `-`, digits only), nil on anything else or on overflow.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func int64(_ b: UnsafeRawBufferPointer) -> Int64? {
         let n = b.count
         guard n > 0 else { return nil }
