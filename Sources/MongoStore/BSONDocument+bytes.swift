@@ -2,7 +2,8 @@ import CMongoC
 
 extension BSONDocument {
     /// Reads one document from its BSON bytes (as a server sends it), copying every value into Swift at once.
-    /// Throws `MongoError` (`.encoding`) when the bytes are not a BSON document whose length header matches.
+    /// Throws `MongoError` (`.encoding`) when the bytes are not a BSON document whose length header matches, or
+    /// when it nests deeper than 128 levels (MongoDB stores at most 100).
     ///
     /// ```swift
     /// let doc = try BSONDocument(bsonBytes: bytes)
@@ -17,7 +18,12 @@ extension BSONDocument {
                              message: "\(bytes.count) bytes are not a BSON document (length header or terminator)")
         }
         defer { bson_destroy(native) }
-        self = NativeDocument.read(native)
+        var truncated = false
+        self = NativeDocument.read(native, truncated: &truncated)
+        if truncated {
+            throw MongoError(kind: .encoding, operation: "decode", collection: nil,
+                             message: "BSON document nests deeper than \(NativeDocument.maxDepth) levels")
+        }
     }
 
     /// The document as BSON bytes (what ``init(bsonBytes:)`` reads back).
