@@ -45,26 +45,30 @@ enum NDJSONLines {
         }
     }
 
-    /// The keys of the first non-blank line's JSON object, read without consuming anything; nil when the stream is
-    /// empty, or that line is longer than `maxLine` or not a JSON object.
+    /// Lines looked at for the first JSON object.
+    static let headLines = 100
+
+    /// The keys of the first JSON object among the first ``headLines`` lines, read without consuming anything; nil
+    /// when there is none (an empty stream, lines that are not JSON objects, a line longer than `maxLine`).
     static func firstObjectKeys(_ reader: ByteReader, maxLine: Int) async throws -> [String]? {
         var from = 0
-        while true {
+        var lines = 0
+        while lines < headLines {
             let avail = reader.available
             let p = reader.current.assumingMemoryBound(to: UInt8.self) + from
             if from < avail, let nl = memchr(p, 0x0a, avail - from) {
                 let len = UnsafeRawPointer(nl) - UnsafeRawPointer(p)
                 let l = len > 0 && p[len - 1] == 0x0d ? len - 1 : len
-                if isBlank(p, l) {
-                    from += len + 1
-                    continue
-                }
-                return keys(p, l)
+                from += len + 1
+                lines += 1
+                if !isBlank(p, l), let names = keys(p, l) { return names }
+                continue
             }
-            if reader.atEOF { return from < avail && !isBlank(p, avail - from) ? keys(p, avail - from) : nil }
+            if reader.atEOF { return from < avail ? keys(p, avail - from) : nil }
             if avail >= maxLine { return nil }
             try await reader.fill(minimum: avail + 1)
         }
+        return nil
     }
 
     private static func keys(_ p: UnsafePointer<UInt8>, _ n: Int) -> [String]? {

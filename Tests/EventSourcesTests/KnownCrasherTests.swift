@@ -138,4 +138,27 @@ import Testing
             #expect(r.failures.count == 1, "count \(count): \(r.failures)")
         }
     }
+
+    /// Nesting that would recurse without bound: a schema of 100,000 nested lists, an NDJSON line and a course line
+    /// of 1,000,000 nested arrays. Each is refused with a message; nothing overflows the stack.
+    @Test(.timeLimit(.minutes(1))) func deepNestingIsRefused() async throws {
+        let schema = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let r = try await readAvro(AvroBytes.header(schema: schema), "deep-schema")
+        try #require(r.failures.count == 1)
+        #expect(r.failures[0].message.contains("schema"), "\(r.failures[0])")
+
+        let dir = try tempDir("deep-json")
+        let deep = #"{"event_id":"e","x":"# + String(repeating: "[", count: 1_000_000) + "}\n"
+        try write(deep + BrokenInputTests.good + "\n", to: dir + "/events.json")
+        let lines = try await readAll([dir + "/events.json"])
+        #expect(lines.events.count == 1)
+        #expect(lines.quarantined.first?.reason.contains("nesting deeper than 128") == true, "\(lines.quarantined)")
+
+        let course = #"{"tenant_id":"t","course_id":"c","title":"x","org_ids":"# + String(repeating: "[", count: 1_000_000) + "}\n"
+        let good = #"{"tenant_id":"t","course_id":"c2","title":"x","lesson_count":1,"published":true}"#
+        try write(course + good + "\n", to: dir + "/courses.json")
+        let catalog = try await CourseSource([dir + "/courses.json"]).read()
+        #expect(catalog.courses.map(\.courseID) == ["c2"])
+        #expect(catalog.quarantined.first?.reason.contains("nesting deeper than 128") == true, "\(catalog.quarantined)")
+    }
 }
