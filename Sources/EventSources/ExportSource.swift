@@ -1,5 +1,5 @@
 public import CoreMetrics
-public import LearningEvents
+import LearningEvents
 
 /// Reads events from BigQuery exports: files, folders (with their subfolders), globs (`exports/events-*.avro`) and
 /// `gs://bucket/prefix*`, in Avro, NDJSON or CSV (optionally gzip). Each file is streamed in bounded memory; a file

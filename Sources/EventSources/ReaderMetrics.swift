@@ -1,4 +1,4 @@
-public import CoreMetrics
+import CoreMetrics
 
 /// The readers' swift-metrics counters, dimensioned by `format` (`avro`, `ndjson`, `csv`) and `table` (`events`,
 /// `courses`):
