@@ -202,11 +202,12 @@ final class AvroContainerReader {
                 guard outCapacity < Self.maxBlock else {
                     throw fail(offset, "block \(blockIndex): inflates past \(Self.maxBlock) bytes")
                 }
-                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: outCapacity * 2)
+                let newCapacity = min(outCapacity * 2, Self.maxBlock)
+                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
                 bigger.update(from: out, count: produced)
                 out.deallocate()
                 out = bigger
-                outCapacity *= 2
+                outCapacity = newCapacity
             }
             zstream.pointee.next_out = out + produced
             zstream.pointee.avail_out = uInt(outCapacity - produced)
