@@ -13,6 +13,12 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lodestar", targets: ["lodestar"]),
+        // Libraries for packages that build on Lodestar by path (the fuzz targets under Fuzz/).
+        .library(name: "LearningEvents", targets: ["LearningEvents"]),
+        .library(name: "EventSources", targets: ["EventSources"]),
+        .library(name: "Models", targets: ["Models"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "MongoStore", targets: ["MongoStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -43,10 +49,12 @@ let package = Package(
         ),
         .target(
             name: "EventSources",
-            dependencies: ["LearningEvents", "GoogleCloud", "CZlib", .product(name: "Logging", package: "swift-log")],
-            // The decoders' hot loops touch class-owned buffers per byte/field; dynamic exclusivity checks cost ~20%
-            // of CSV decoding (bench/run ingest). Static checking stays on.
-            swiftSettings: swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+            dependencies: [
+                "LearningEvents", "GoogleCloud", "CZlib", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            // Exclusivity is checked (no unsafe flag): the hot loops take one access per row (README, Reliability).
+            swiftSettings: swiftSettings
         ),
         // Sample-data generator and export writers (`lodestar generate`), kept out of the readers.
         .target(name: "SampleData", dependencies: ["LearningEvents", "EventSources", "CZlib"], swiftSettings: swiftSettings),
@@ -109,7 +117,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EventSourcesTests",
-            dependencies: ["EventSources", "GoogleCloud", "LearningEvents", "LodestarTestSupport"],
+            dependencies: [
+                "EventSources", "GoogleCloud", "LearningEvents", "SampleData", "LodestarTestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -117,6 +128,8 @@ let package = Package(
             dependencies: ["SampleData", "EventSources", "LearningEvents"],
             swiftSettings: swiftSettings
         ),
+        // The executable's commands, run as a process (the binary beside the test bundle).
+        .testTarget(name: "lodestarTests", dependencies: ["lodestar", "LodestarTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PipelineTests",

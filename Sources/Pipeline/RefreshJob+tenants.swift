@@ -6,7 +6,7 @@ extension RefreshJob {
     public static func tenants(inExport source: [String]) async throws -> [String] {
         var symbols = SymbolTable()
         var seen = Set<UInt32>()
-        for try await batch in EventSource(source).batches() {
+        for try await batch in ExportSource(source).batches() {
             symbols.absorb(batch)
             for i in 0..<batch.count { seen.insert(batch.tenants[i]) }
         }

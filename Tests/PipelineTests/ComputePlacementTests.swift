@@ -19,7 +19,7 @@ struct ComputePlacementTests {
         options.threads = 1
         options.als.iterations = 20
         var agg = TenantAggregator(tenant: "tenant-000", cutoffs: try Cutoffs(score: PipelineFixture.cutoff, horizonDays: options.horizonDays))
-        for try await record in EventSource([f.events]).records() {
+        for try await record in ExportSource([f.events]).records() {
             if case .event(let e, _, _) = record { agg.add(e) }
         }
         let db = try MongoClient(uri: "mongodb://127.0.0.1:1/").database("unused")  // a dry run writes nothing

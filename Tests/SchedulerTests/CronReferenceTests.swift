@@ -127,12 +127,17 @@ import Testing
         let input = Pipe(), output = Pipe()
         p.standardInput = input
         p.standardOutput = output
+        // A reference that dies early must fail this test, not kill the test process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         try p.run()
         let enc = JSONEncoder()
         var data = Data()
         for c in cases { data.append(try enc.encode(c)); data.append(0x0A) }
         let payload = data
-        let writer = Thread { input.fileHandleForWriting.write(payload); try? input.fileHandleForWriting.close() }
+        let writer = Thread {
+            try? input.fileHandleForWriting.write(contentsOf: payload)
+            try? input.fileHandleForWriting.close()
+        }
         writer.start()
         let out = output.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()

@@ -1,8 +1,8 @@
 /// Number parsing from bytes, without building a `String` on the common path.
-enum NumberParsing {
+public enum NumberParsing {
     /// A base-10 `Int64` (optional leading `-`, digits only), nil on anything else or on overflow.
-    @inline(__always)
-    static func int64(_ b: UnsafeRawBufferPointer) -> Int64? {
+    @inlinable @inline(__always)
+    public static func int64(_ b: UnsafeRawBufferPointer) -> Int64? {
         let n = b.count
         guard n > 0 else { return nil }
         var i = 0
@@ -34,7 +34,7 @@ enum NumberParsing {
     /// A decimal floating-point number (JSON grammar, plus `NaN`, `Infinity`, `-Infinity`, `inf`, `-inf` as
     /// BigQuery writes non-finite FLOAT64 values), nil on anything else. Correctly rounded: a fast exact path for
     /// short numbers, the standard library's parser otherwise.
-    static func double(_ b: UnsafeRawBufferPointer) -> Double? {
+    public static func double(_ b: UnsafeRawBufferPointer) -> Double? {
         let n = b.count
         guard n > 0 else { return nil }
         var i = 0
