@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         // RS256 signing of service-account JWTs (GoogleCloud). 4.x is what jwt-kit 5.8 (the HTTP API issue) needs too.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // Long-running parts as `Service`s in one `ServiceGroup` (`lodestar serve`): the Pub/Sub consumer, …
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C doors: the only targets that see C. Pointers never leave the Swift module above each.
@@ -71,10 +73,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The Pub/Sub consumer: at-least-once in, exactly-once effects on learner_features, fold-in refresh of
+        // recommendations and risk. Never imports Pipeline (what it shares with the batch lives in LearningStore).
+        .target(
+            name: "Streaming",
+            dependencies: [
+                "GoogleCloud", "LearningStore", "MongoStore", "Models", "LearningEvents", "LinearAlgebra",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "lodestar",
             dependencies: [
                 "LinearAlgebra", "LearningEvents", "EventSources", "GoogleCloud", "Models", "MongoStore", "LearningStore", "Pipeline", "SampleData",
+                "Streaming",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -106,6 +122,12 @@ let package = Package(
         .testTarget(
             name: "LearningStoreTests",
             dependencies: ["LearningStore", "MongoStore", "LearningEvents", "LodestarTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StreamingTests",
+            dependencies: ["Streaming", "GoogleCloud", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models",
+                           "Pipeline", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
