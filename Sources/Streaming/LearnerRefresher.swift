@@ -36,8 +36,18 @@ actor LearnerRefresher {
     /// Marks `keys` for refresh and returns once a refresh that includes them has finished (failures are logged and
     /// counted: the features are already durable, and the next event or nightly run refreshes again).
     func refresh(_ keys: Set<LearnerKey>) async {
-        guard !keys.isEmpty else { return }
-        pending.formUnion(keys)
+        // Tenants without an active model have nothing to refresh: no debounce wait for them.
+        var wanted = Set<LearnerKey>()
+        var hasModels: [String: Bool] = [:]
+        for k in keys {
+            if hasModels[k.tenant] == nil {
+                let entry = try? await models.models(TenantID(validating: k.tenant))
+                hasModels[k.tenant] = entry.map { $0.recommender?.model != nil || $0.risk != nil } ?? true
+            }
+            if hasModels[k.tenant] == true { wanted.insert(k) }
+        }
+        guard !wanted.isEmpty else { return }
+        pending.formUnion(wanted)
         await withCheckedContinuation { c in
             waiters.append(c)
             if !running {

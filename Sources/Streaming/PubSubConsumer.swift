@@ -38,6 +38,7 @@ public final class PubSubConsumer: Service, Sendable {
     let leases: LeaseKeeper
     let acknowledger: Acknowledger
     let backoff: Backoff
+    let locks = LearnerLocks()
     let stop = StopSignal()
     let counters = ConsumerCounters()
 
@@ -162,6 +163,8 @@ public final class PubSubConsumer: Service, Sendable {
             }
         }
         var learners = Set<LearnerKey>()
+        let locked = Set(events.map { LearnerKey(tenant: $0.tenantID, learner: $0.learnerID) })
+        await locks.lock(locked)
         if !events.isEmpty {
             do {
                 let outcome = try await applier.apply(events)
@@ -175,6 +178,8 @@ public final class PubSubConsumer: Service, Sendable {
                 for k in failedEvents { failed.insert(eventMessages[k]) }
             }
         }
+        await locks.unlock(locked)
+        let appliedAt: ContinuousClock.Instant? = ContinuousClock.now
         await refresher.refresh(learners)
         var ackIDs: [String] = [], ackBytes = 0, nackIDs: [String] = [], nackBytes = 0
         for (i, m) in received.enumerated() {
@@ -193,6 +198,8 @@ public final class PubSubConsumer: Service, Sendable {
             await backoff.failed()
         }
         Timer(label: "lodestar_stream_batch_seconds").recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+        logger.info("batch", metadata: ["messages": "\(received.count)", "events": "\(events.count)", "poison": "\(poison.count)",
+                                         "seconds": "\(ContinuousClock.now - start)", "applied_at": "\(appliedAt.map { "\($0 - start)" } ?? "-")"])
         Counter(label: "lodestar_stream_messages_total", dimensions: [("outcome", "received")]).increment(by: received.count)
     }
 

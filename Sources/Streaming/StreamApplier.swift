@@ -4,13 +4,14 @@ import LearningStore
 public import MongoStore
 
 /// Applies validated events to `learner_features`, exactly once per (tenant_id, event_id): in one MongoDB
-/// transaction it reads which events `processed_events` already has, applies the others to their enrolments'
-/// ``EnrolmentState`` (read from `learner_features.state`), writes the recomputed documents and records the events
-/// in `processed_events`. A redelivered event, or one delivered twice in the same batch, changes nothing.
+/// transaction the events are recorded in `processed_events` (unique per tenant and event), applied to their
+/// enrolments' ``EnrolmentState`` (read from `learner_features.state`) and the recomputed documents written. A
+/// redelivered event, or one delivered twice in the same batch, changes nothing.
 ///
-/// Each document write is conditional on the revision it was read at (or on there being no state yet), so a
-/// concurrent writer's change is never overwritten: the write fails (duplicate key on the upsert), the transaction
-/// aborts and the batch is applied again from a fresh read.
+/// The common case costs no read of `processed_events`: the transaction inserts the batch's ids first and, when one
+/// is already there (a redelivery), aborts and runs again after reading which are, applying only the others. A
+/// concurrent writer of the same documents (another puller, another replica, the nightly run) makes one of the two
+/// transactions fail with a write conflict, and that one is applied again from a fresh read.
 public struct StreamApplier: Sendable {
     public let db: MongoDatabase
     let courses: CourseDirectory
@@ -52,19 +53,24 @@ public struct StreamApplier: Sendable {
         let lessonCounts = lessons, work = tenants, weights = weights
         let nowMicros = Int64((now().timeIntervalSince1970 * 1_000_000).rounded(.down))
         var attempt = 1
+        var checkProcessed = false
         while true {
             do {
+                let check = checkProcessed
                 return try await db.withTransaction { tx in
                     var outcome = Outcome()
                     for (tenant, list) in work {
                         try await Self.applyTenant(list, tenant: tenant, tx: tx, lessons: lessonCounts[tenant.rawValue] ?? [:],
-                                                   nowMicros: nowMicros, weights: weights, outcome: &outcome)
+                                                   nowMicros: nowMicros, weights: weights, checkProcessed: check, outcome: &outcome)
                     }
                     return outcome
                 }
-            } catch let error as MongoError where (error.isDuplicateKey || error.isTransientTransactionError) && attempt < Self.conflictAttempts {
+            } catch let error as MongoError where error.isTransientTransactionError && attempt < Self.conflictAttempts {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(Int64(10 * attempt * attempt) + Int64.random(in: 0...20)))
+            } catch let error as MongoError where !checkProcessed && error.kind == .server {
+                // Most likely an event already in processed_events (a duplicate key): read them this time.
+                checkProcessed = true
             }
         }
     }
@@ -72,13 +78,14 @@ public struct StreamApplier: Sendable {
     struct EnrolmentKey: Hashable { let learner: String; let course: String }
 
     static func applyTenant(_ events: [LearningEvent], tenant: TenantID, tx: MongoDatabase, lessons: [String: Int], nowMicros: Int64,
-                            weights: EventWeights, outcome: inout Outcome) async throws {
+                            weights: EventWeights, checkProcessed: Bool, outcome: inout Outcome) async throws {
         let scope = tx.tenant(tenant)
         for e in events { outcome.learners.insert(LearnerKey(tenant: tenant.rawValue, learner: e.learnerID)) }
-        let ids = Array(Set(events.map(\.eventID))).sorted()
+        let processed = StoreLayout.processedEvents.collection(in: scope)
         var done = Set<String>()
-        for try await p in StoreLayout.processedEvents.collection(in: scope).find(["event_id": ["$in": .array(ids.map(BSON.string))]]) {
-            done.insert(p.event_id)
+        if checkProcessed {
+            let ids = Array(Set(events.map(\.eventID))).sorted()
+            for try await p in processed.find(["event_id": ["$in": .array(ids.map(BSON.string))]]) { done.insert(p.event_id) }
         }
         var fresh: [LearningEvent] = []
         for e in events where !done.contains(e.eventID) {
@@ -87,6 +94,9 @@ public struct StreamApplier: Sendable {
         }
         outcome.duplicates += events.count - fresh.count
         guard !fresh.isEmpty else { return }
+        // First, so that an event already applied fails the transaction before any work (see the type's comment).
+        let stamp = Date(timeIntervalSince1970: Double(nowMicros) / 1_000_000)
+        try await processed.insertMany(fresh.map { ProcessedEventDocument(event_id: $0.eventID, processed_at: stamp) })
         var groups: [EnrolmentKey: [LearningEvent]] = [:]
         for e in fresh { groups[EnrolmentKey(learner: e.learnerID, course: e.courseID), default: []].append(e) }
         let learners = Array(Set(fresh.map(\.learnerID))).sorted()
@@ -105,8 +115,7 @@ public struct StreamApplier: Sendable {
             for e in sorted {
                 state.apply(e.type, at: e.occurredAt, duration: e.durationSeconds, score: e.score, weight: weights.weight(e.type))
             }
-            let previous = old?.state?.revision
-            state.revision = (previous ?? 0) &+ 1
+            state.revision = (old?.state?.revision ?? 0) &+ 1
             let org = sorted.last(where: { $0.orgID != nil })?.orgID ?? old?.org_id
             let asOf = max(nowMicros, state.newestEvent)
             let f = state.features(asOf: asOf, lessonCount: lessons[key.course] ?? 0) ?? EnrolmentFeatures.inactive(asOf: asOf, state: state)
@@ -117,16 +126,12 @@ public struct StreamApplier: Sendable {
             for k in ["org_id", "enrolled_at", "last_activity_at", "quiz_mean_score", "quiz_score_trend"] where set[k] == nil {
                 unset[k] = ""
             }
-            var filter: BSONDocument = ["learner_id": .string(key.learner), "course_id": .string(key.course)]
-            if let previous { filter["state.revision"] = .int64(previous) } else { filter["state"] = ["$exists": false] }
+            let filter: BSONDocument = ["learner_id": .string(key.learner), "course_id": .string(key.course)]
             var update: BSONDocument = ["$set": .document(set)]
             if !unset.isEmpty { update["$unset"] = .document(unset) }
             writes.append((filter, update))
         }
         _ = try await features.bulkUpdate(writes)
-        let stamp = Date(timeIntervalSince1970: Double(nowMicros) / 1_000_000)
-        try await StoreLayout.processedEvents.collection(in: scope)
-            .insertMany(fresh.map { ProcessedEventDocument(event_id: $0.eventID, processed_at: stamp) })
         outcome.applied += fresh.count
     }
 }

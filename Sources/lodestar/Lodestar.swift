@@ -18,6 +18,9 @@ struct Lodestar: AsyncParsableCommand {
             Validate.self,
             BenchIngest.self,
             BenchModels.self,
+            ServeCommand.self,
+            PublishCommand.self,
+            PubSubCommand.self,
         ]
     )
 
