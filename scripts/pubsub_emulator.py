@@ -63,6 +63,7 @@ Run: python3 scripts/pubsub_emulator.py --host 127.0.0.1 --port 8085   (then PUB
 
 import argparse
 import base64
+import bisect
 import binascii
 import io
 import datetime
@@ -200,12 +201,8 @@ class State:
             self.make_available(sub, record)
 
     def make_available(self, sub, record):
-        # keep publish order (the list is short in tests; insertion keeps it sorted)
-        lst = sub.available
-        i = len(lst)
-        while i > 0 and lst[i - 1].seq > record.seq:
-            i -= 1
-        lst.insert(i, record)
+        # keep publish order (binary search: a consumer killed with thousands of leases puts them all back at once)
+        bisect.insort(sub.available, record, key=lambda r: r.seq)
         self.lock.notify_all()
 
     # -- topics -----------------------------------------------------------------------------------------------------
@@ -240,7 +237,10 @@ class State:
                 if key:
                     blocked.add(key)
         keep = []
-        for record in sub.available:
+        for index, record in enumerate(sub.available):
+            if not sub.ordering and len(out) >= max_messages:
+                keep.extend(sub.available[index:])  # the rest stays, in order (no need to look at each)
+                break
             key = record.message.get("orderingKey") if sub.ordering else None
             if len(out) >= max_messages or (key and key in blocked):
                 keep.append(record)

@@ -12,6 +12,8 @@ actor Acknowledger {
         let kind: Kind
         let ids: [String]
         let bytes: Int
+        /// For a nack: seconds until redelivery (0: at once).
+        var delay = 0
     }
 
     let client: PubSubClient
@@ -34,7 +36,8 @@ actor Acknowledger {
     }
 
     func ack(_ ids: [String], bytes: Int) { enqueue(Item(kind: .ack, ids: ids, bytes: bytes)) }
-    func nack(_ ids: [String], bytes: Int) { enqueue(Item(kind: .nack, ids: ids, bytes: bytes)) }
+    /// Hands messages back for redelivery after `delay` seconds (`modifyAckDeadline`; 0 is a plain nack).
+    func nack(_ ids: [String], bytes: Int, delay: Int = 0) { enqueue(Item(kind: .nack, ids: ids, bytes: bytes, delay: max(0, min(600, delay)))) }
 
     private func enqueue(_ item: Item) {
         guard !item.ids.isEmpty else { return }
@@ -59,7 +62,7 @@ actor Acknowledger {
         do {
             switch item.kind {
             case .ack: try await client.acknowledge(subscription: subscription, ackIDs: item.ids)
-            case .nack: try await client.nack(subscription: subscription, ackIDs: item.ids)
+            case .nack: try await client.modifyAckDeadline(subscription: subscription, ackIDs: item.ids, seconds: item.delay)
             }
             Counter(label: "lodestar_stream_acks_total", dimensions: [("kind", item.kind == .ack ? "ack" : "nack")]).increment(by: item.ids.count)
         } catch {

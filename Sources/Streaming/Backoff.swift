@@ -17,6 +17,8 @@ actor Backoff {
         return min(d, maximum)
     }
 
+    var consecutiveFailures: Int { failures }
+
     func failed() { failures += 1 }
     func succeeded() { failures = 0 }
 }

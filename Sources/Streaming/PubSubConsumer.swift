@@ -17,8 +17,9 @@ public import ServiceLifecycle
 ///   `processed_events` together, so a redelivery after a crash counts nothing twice. If the batch fails, it is
 ///   applied again learner by learner, so one bad enrolment holds up only its own messages.
 /// - Learners with new activity get fresh recommendations and risk under the active versions (``LearnerRefresher``).
-/// - Only then are the messages acked. Messages whose apply failed are nacked (deadline 0) and every puller backs
-///   off; after the subscription's `maxDeliveryAttempts`, Pub/Sub moves such a message to its dead-letter topic.
+/// - Only then are the messages acked. Messages whose apply failed are nacked with backoff (`modifyAckDeadline` to
+///   0, then to a delay that doubles with each delivery attempt), and when a whole batch failed every puller backs
+///   off too; after the subscription's `maxDeliveryAttempts`, Pub/Sub moves such a message to its dead-letter topic.
 /// - On graceful shutdown (SIGTERM) pulls stop (one in progress is cancelled; its messages are redelivered), batches
 ///   in flight finish, their acks are sent, and `run()` returns.
 ///
@@ -181,26 +182,43 @@ public final class PubSubConsumer: Service, Sendable {
         await locks.unlock(locked)
         let appliedAt: ContinuousClock.Instant? = ContinuousClock.now
         await refresher.refresh(learners)
-        var ackIDs: [String] = [], ackBytes = 0, nackIDs: [String] = [], nackBytes = 0
+        var ackIDs: [String] = [], ackBytes = 0
+        var nacks: [Int: (ids: [String], bytes: Int)] = [:]  // by redelivery delay
+        let failures = await backoff.consecutiveFailures
         for (i, m) in received.enumerated() {
             if failed.contains(i) {
-                nackIDs.append(m.ackID)
-                nackBytes += m.message.data.count
+                // Nacked with backoff: redelivered after a delay that grows with the message's delivery attempts
+                // (or the consumer's consecutive failures when the subscription does not report attempts), so a
+                // message that keeps failing neither spins nor holds up the others.
+                let delay = backoffSeconds(attempt: m.deliveryAttempt ?? (failures + 1))
+                nacks[delay, default: ([], 0)].ids.append(m.ackID)
+                nacks[delay, default: ([], 0)].bytes += m.message.data.count
             } else {
                 ackIDs.append(m.ackID)
                 ackBytes += m.message.data.count
             }
         }
         await acknowledger.ack(ackIDs, bytes: ackBytes)
-        await acknowledger.nack(nackIDs, bytes: nackBytes)
-        if nackIDs.isEmpty { await backoff.succeeded() } else {
-            counters.add(nacked: nackIDs.count)
-            await backoff.failed()
+        for (delay, n) in nacks.sorted(by: { $0.key < $1.key }) { await acknowledger.nack(n.ids, bytes: n.bytes, delay: delay) }
+        if failed.isEmpty {
+            await backoff.succeeded()
+        } else {
+            counters.add(nacked: failed.count)
+            // Every puller waits only when nothing of the batch went through (MongoDB down, say).
+            if failed.count == received.count { await backoff.failed() } else { await backoff.succeeded() }
         }
         Timer(label: "lodestar_stream_batch_seconds").recordNanoseconds((ContinuousClock.now - start).nanoseconds)
         logger.info("batch", metadata: ["messages": "\(received.count)", "events": "\(events.count)", "poison": "\(poison.count)",
                                          "seconds": "\(ContinuousClock.now - start)", "applied_at": "\(appliedAt.map { "\($0 - start)" } ?? "-")"])
         Counter(label: "lodestar_stream_messages_total", dimensions: [("outcome", "received")]).increment(by: received.count)
+    }
+
+    /// Seconds before a failed message is redelivered: `initialBackoff · 2^(attempt−1)`, at most `maxBackoff`, whole
+    /// seconds (0 while below one second: a plain nack).
+    func backoffSeconds(attempt: Int) -> Int {
+        var d = configuration.initialBackoff
+        for _ in 1..<max(1, min(attempt, 30)) where d < configuration.maxBackoff { d = d * 2 }
+        return Int(min(d, configuration.maxBackoff).components.seconds)
     }
 
     /// The fallback after a failed batch: one transaction per (tenant, learner); returns the indexes of the events

@@ -95,7 +95,9 @@ public struct StreamApplier: Sendable {
         outcome.duplicates += events.count - fresh.count
         guard !fresh.isEmpty else { return }
         // First, so that an event already applied fails the transaction before any work (see the type's comment).
-        let stamp = Date(timeIntervalSince1970: Double(nowMicros) / 1_000_000)
+        // The wall clock, never the features' clock (pinned in replays): the TTL index counts from here, and an
+        // idempotency record that expired at once would let a redelivery count twice.
+        let stamp = Date()
         try await processed.insertMany(fresh.map { ProcessedEventDocument(event_id: $0.eventID, processed_at: stamp) })
         var groups: [EnrolmentKey: [LearningEvent]] = [:]
         for e in fresh { groups[EnrolmentKey(learner: e.learnerID, course: e.courseID), default: []].append(e) }

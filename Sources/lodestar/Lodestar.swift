@@ -21,6 +21,7 @@ struct Lodestar: AsyncParsableCommand {
             ServeCommand.self,
             PublishCommand.self,
             PubSubCommand.self,
+            BenchStreamApply.self,
         ]
     )
 

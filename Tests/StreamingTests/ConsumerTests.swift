@@ -61,6 +61,10 @@ import Testing
             #expect(differences(s, b).isEmpty, "\(key): \(differences(s, b))")
         }
         #expect(stream.values.reduce(0) { $0 + Int($1.state?.totals.events ?? 0) } == events.count)
+        // The idempotency records carry the wall clock (their TTL counts from it), not the pinned features clock.
+        for try await p in StoreLayout.processedEvents.collection(in: fx.db.tenant("acme")).find() {
+            #expect(abs(p.processed_at.timeIntervalSinceNow) < 600, "\(p.event_id) processed_at \(p.processed_at)")
+        }
         try await fx.finish()
     }
 
