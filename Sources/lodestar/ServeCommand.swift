@@ -30,7 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger[metadataKey: "process"] = "\(ProcessInfo.processInfo.processIdentifier)"
         for p in config.problems { logger.warning("configuration", metadata: ["problem": "\(p)"]) }
         let subscription = consumer.subscription ?? config.pubsubSubscription
-        let parts = only.isEmpty ? Part.allCases.filter { $0 != .consumer || subscription != nil } : only
+        // In this build only the consumer exists; the API and the scheduler arrive with their own issues.
+        let parts = only.isEmpty ? (subscription != nil ? [.consumer] : []) : only
         let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-serve")
         let db = client.database(config.database)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
