@@ -20,7 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         // RS256 signing of service-account JWTs (GoogleCloud). 4.x is what jwt-kit 5.8 (the HTTP API issue) needs too.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
-        // Long-running parts as `Service`s in one `ServiceGroup` (`lodestar serve`): the Pub/Sub consumer, …
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -73,6 +73,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Job files, cron with time zones, job runs under leases, retries, backfill, history; a `Service`.
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "Pipeline", "LearningStore", "MongoStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The Pub/Sub consumer: at-least-once in, exactly-once effects on learner_features, fold-in refresh of
         // recommendations and risk. Never imports Pipeline (what it shares with the batch lives in LearningStore).
         .target(
@@ -89,7 +101,7 @@ let package = Package(
             name: "lodestar",
             dependencies: [
                 "LinearAlgebra", "LearningEvents", "EventSources", "GoogleCloud", "Models", "MongoStore", "LearningStore", "Pipeline", "SampleData",
-                "Streaming",
+                "Scheduler", "Streaming",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -109,10 +121,15 @@ let package = Package(
         ),
         .testTarget(
             name: "EventSourcesTests",
-            dependencies: ["EventSources", "GoogleCloud", "LearningEvents", "SampleData", "LodestarTestSupport"],
+            dependencies: ["EventSources", "GoogleCloud", "LearningEvents", "LodestarTestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SampleDataTests",
+            dependencies: ["SampleData", "EventSources", "LearningEvents"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log"),
@@ -122,6 +139,12 @@ let package = Package(
         .testTarget(
             name: "LearningStoreTests",
             dependencies: ["LearningStore", "MongoStore", "LearningEvents", "LodestarTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: ["Scheduler", "Pipeline", "MongoStore", "LearningStore", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
+            exclude: ["croniter_reference.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -56,7 +56,7 @@ def run_measured(cmd):
 def generate(fmt, learners, name):
     out = os.path.join(DATA, name)
     marker = os.path.join(out, ".done")
-    want = f"{fmt} {learners} {SEED} {ROWS_PER_FILE}"
+    want = f"{fmt} {learners} {SEED} {ROWS_PER_FILE} snapshot"  # events/ and courses/ folders
     if os.path.exists(marker) and open(marker).read() == want:
         return out
     subprocess.run(["rm", "-rf", out], check=True)
@@ -72,7 +72,8 @@ def generate(fmt, learners, name):
 
 
 def events(folder, ext):
-    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.startswith("events-") and f.endswith(ext))
+    folder = os.path.join(folder, "events")
+    return sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith(ext))
 
 
 def main():

@@ -20,13 +20,14 @@ LEARNERS = int(os.environ.get("BENCH_PIPELINE_LEARNERS", "200000"))
 
 def main():
     data = os.path.join(common.ROOT, "bench", "data", f"pipeline-{LEARNERS}")
-    events = os.path.join(data, "events-000000000000.avro")
-    if not os.path.exists(os.path.join(data, "truth.ndjson")):
+    # A snapshot export: events/ and courses/ beside truth.ndjson (an older flat layout is generated again).
+    if not os.path.isdir(os.path.join(data, "events")) or not os.path.exists(os.path.join(data, "truth.ndjson")):
+        subprocess.run(["rm", "-rf", data], check=True)
         print(f"generating one tenant of {LEARNERS} learners into {data}", flush=True)
         subprocess.run([common.BIN, "generate", "--tenants", "1", "--learners", str(LEARNERS), "--out", data,
                         "--seed", "3", "--rows-per-file", "5000000"], check=True)
-    sources = sorted(os.path.join(data, f) for f in os.listdir(data) if f.startswith("events-"))
-    courses = sorted(os.path.join(data, f) for f in os.listdir(data) if f.startswith("courses-"))
+    sources = [os.path.join(data, "events")]
+    courses = [os.path.join(data, "courses")]
     summary_path = os.path.join(data, "summary.json")
     cmd = [common.BIN, "run", "refresh", "--all", "--dry-run", "--no-evaluate", "--source", *sources,
            "--catalog", *courses, "--cutoff", "2026-04-20 00:00:00 UTC", "--threads", "2",

@@ -266,8 +266,8 @@ def main():
     env.pop("GOOGLE_APPLICATION_CREDENTIALS", None)
     print(f"generating {LEARNERS} learners into {work}", flush=True)
     lodestar(["generate", "--tenants", "2", "--learners", str(LEARNERS), "--out", work, "--seed", "9"], env)
-    events = os.path.join(work, "events-000000000000.avro")
-    courses = os.path.join(work, "courses-000000000000.avro")
+    events = os.path.join(work, "events")
+    courses = os.path.join(work, "courses")
     run_id = random.getrandbits(32)
     topic = f"bench-{run_id}"
     lodestar(["pubsub", "create-topic", topic], env)

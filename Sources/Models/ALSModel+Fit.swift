@@ -1,4 +1,5 @@
 public import LinearAlgebra
+import LearningEvents
 
 extension ALSModel {
     /// Trains on `data` (learner-major weights `r`), alternating learner and course half-iterations.
@@ -15,12 +16,12 @@ extension ALSModel {
             throw ModelsError.invalidConfiguration("interaction weights must be finite (found \(bad))")
         }
         let f = configuration.factors
-        var rng = SeededGenerator(seed: configuration.seed)
+        var rng = SplitMix64(seed: configuration.seed)
         let scale = Double(configuration.initScale) / Double(f).squareRoot()
         var x = Matrix<Float>(rows: data.learnerCount, columns: f)
         var y = Matrix<Float>(rows: data.courseCount, columns: f)
-        for i in y.elements.indices { y.elements[i] = Float(rng.nextNormal() * scale) }
-        for i in x.elements.indices { x.elements[i] = Float(rng.nextNormal() * scale) }
+        for i in y.elements.indices { y.elements[i] = Float(rng.normal() * scale) }
+        for i in x.elements.indices { x.elements[i] = Float(rng.normal() * scale) }
         let learnerStep = ALSHalfStep(matrix: data.byLearner, configuration: configuration)
         let courseStep = ALSHalfStep(matrix: data.byCourse, configuration: configuration)
         var losses: [Double] = []

@@ -1,3 +1,5 @@
+import LearningEvents
+
 /// A deliberately slow, obviously-correct ALS in Double precision: for every row it forms the dense normal equations
 /// over all columns (observed and unobserved, with their weights) and solves them by Gaussian elimination. No BLAS,
 /// no threads. It exists to test the fast solvers; use it on tiny data only.
@@ -9,10 +11,10 @@ public enum ALSReferenceSolver {
     ) throws -> (learners: [[Double]], courses: [[Double]]) {
         try configuration.validate()
         let f = configuration.factors
-        var rng = SeededGenerator(seed: configuration.seed)
+        var rng = SplitMix64(seed: configuration.seed)
         let scale = Double(configuration.initScale) / Double(f).squareRoot()
-        var y = (0..<data.courseCount).map { _ in (0..<f).map { _ in Double(Float(rng.nextNormal() * scale)) } }
-        var x = (0..<data.learnerCount).map { _ in (0..<f).map { _ in Double(Float(rng.nextNormal() * scale)) } }
+        var y = (0..<data.courseCount).map { _ in (0..<f).map { _ in Double(Float(rng.normal() * scale)) } }
+        var x = (0..<data.learnerCount).map { _ in (0..<f).map { _ in Double(Float(rng.normal() * scale)) } }
         let dense = denseWeights(data.byLearner)
         let denseT = denseWeights(data.byCourse)
         for _ in 0..<configuration.iterations {

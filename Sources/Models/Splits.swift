@@ -1,3 +1,5 @@
+import LearningEvents
+
 /// One (learner, course, weight) interaction, optionally timestamped (seconds since the epoch), for splitting.
 public struct Interaction: Sendable, Equatable {
     /// Learner index.
@@ -29,7 +31,7 @@ public enum Splits {
         guard k >= 1, minimumKept >= 0 else { throw ModelsError.invalidConfiguration("k must be ≥ 1") }
         var coursesByLearner: [Int: [Int]] = [:]
         for i in interactions { coursesByLearner[i.learner, default: []].append(i.course) }
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var heldOut = Set<PairKey>()
         for learner in coursesByLearner.keys.sorted() {
             var distinct = Array(Set(coursesByLearner[learner]!)).sorted()

@@ -59,4 +59,18 @@ public struct TenantRunContext: Sendable {
         try await spec.upsert(documents, in: scope, batchSize: options.writeBatchSize)
         return documents.count
     }
+
+    /// Publishes `version` through the registry (under the tenant's lease: staging, documents by `write`,
+    /// conditional activation, pruning); in a dry run only runs `write`, which writes nothing.
+    public func publish(_ version: ModelVersionDocument, artifacts: @autoclosure () throws -> VersionArtifacts,
+                        write: @escaping @Sendable () async throws -> Int) async throws -> PhaseOutcome {
+        if options.dryRun {
+            _ = try await write()
+            return .dryRun
+        }
+        let published = try await registry.publish(
+            tenant: tenant, version: version, artifacts: try artifacts(), keepRetired: options.keepRetired, leaseWait: options.leaseWait,
+            beforeActivation: options.hooks.hook(tenant: tenantName, kind: version.kind.rawValue), write: write)
+        return .published(kind: version.kind.rawValue, version: version.version, documents: published.documents)
+    }
 }

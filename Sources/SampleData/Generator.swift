@@ -6,16 +6,16 @@ import Glibc
 import Darwin
 #endif
 
-/// Generates a realistic multi-tenant `learning_events` export, its `courses` export, and the ground truth
-/// (`truth.ndjson`) the export was drawn from. Deterministic per seed (``SplitMix64`` sub-streams per tenant and
-/// learner).
+/// Generates a realistic multi-tenant snapshot export as BigQuery writes it on a nightly run: the `learning_events`
+/// table in `events/`, the `courses` table in `courses/`, and beside them the ground truth (`truth.ndjson`) the
+/// export was drawn from. Deterministic per seed (``SplitMix64`` sub-streams per tenant and learner).
 ///
 /// The model: tenants of Zipf-distributed sizes; per tenant a few organisations and a catalog whose courses each
 /// have a topic and a Zipf popularity; each learner has latent topic tastes (a concentrated mixture over
-/// ``GeneratorConfig/topics`` topics) and picks courses by taste × popularity; per enrolment, lessons follow one
-/// another after gaps that lengthen as motivation decays; before each lesson a dropout hazard
-/// `sigmoid(intercept + perGapDay·gap + perLowScore·max(0, 0.6 − last quiz score) + perLesson·k)` decides whether
-/// the learner withdraws (≈30 % of enrolments), so activity thins out before a withdrawal.
+/// ``GeneratorConfig/topics`` topics) and picks courses by taste × popularity. Enrolments arrive uniformly over
+/// ``GeneratorConfig/historyDays`` up to the export date, and each is simulated to its end, completed or withdrawn
+/// (``EngagementParameters``, ``HazardParameters``), even when that end lies after the export date; the export holds
+/// only the events before the export date, the truth file every enrolment's eventual outcome.
 public struct Generator {
     public let config: GeneratorConfig
 
@@ -28,7 +28,10 @@ public struct Generator {
         public var learners = 0
         public var courses = 0
         public var enrolments = 0
+        /// Enrolments that end withdrawn (eventually: also those withdrawn after the export date).
         public var dropped = 0
+        /// Enrolments whose outcome (completion or withdrawal) comes after the export date.
+        public var inProgress = 0
         public var files: [String] = []
     }
 
@@ -41,29 +44,24 @@ public struct Generator {
         let popularity: Double
     }
 
-    /// Writes the export into `directory` (created if missing).
+    /// Writes the export into `directory` (created if missing): `events/`, `courses/` and `truth.ndjson`.
     public func run(directory: String, format: ExportFormat, codec: EventWriter.AvroCodec, gzip: Bool,
                     rowsPerFile: Int) throws -> Summary
     {
-        var partial = directory.hasPrefix("/") ? "" : "."
-        for part in directory.split(separator: "/") {
-            partial += "/" + part
-            mkdir(partial, 0o755)
-        }
+        let eventsDirectory = directory + "/events"
+        let coursesDirectory = directory + "/courses"
+        try makeDirectories(eventsDirectory)
+        try makeDirectories(coursesDirectory)
         var summary = Summary()
-        let writer = EventWriter(directory: directory, format: format, codec: codec, gzip: gzip, rowsPerFile: rowsPerFile)
-        let courseWriter = try CourseWriter(directory: directory, format: format, codec: codec, gzip: gzip)
-        let truth = try OutputFile(path: "\(directory)/truth.ndjson", gzip: false)
-        var tb: [UInt8] = []
-        let h = config.hazard
-        tb.append(string: "{\"kind\":\"params\",\"seed\":\(config.seed),\"tenants\":\(config.tenants),\"topics\":\(config.topics),")
-        tb.append(string: "\"hazard\":{\"intercept\":\(h.intercept),\"per_gap_day\":\(h.perGapDay),\"per_low_score\":\(h.perLowScore),\"per_lesson\":\(h.perLesson),\"low_score_threshold\":0.6}}\n")
+        let writer = EventWriter(directory: eventsDirectory, format: format, codec: codec, gzip: gzip, rowsPerFile: rowsPerFile)
+        let courseWriter = try CourseWriter(directory: coursesDirectory, format: format, codec: codec, gzip: gzip)
+        let truth = try TruthWriter(path: "\(directory)/truth.ndjson")
+        truth.params(config)
 
         // Tenant sizes: Zipf weights over the learner budget, at least 12 learners each.
         let weights = (0..<config.tenants).map { 1 / pow(Double($0 + 1), 1.1) }
         let total = weights.reduce(0, +)
         var eventCounter: UInt64 = 0
-        let start = Timestamp.daysFromCivil(year: 2026, month: 1, day: 5) * Timestamp.microsPerDay
 
         for t in 0..<config.tenants {
             var rng = SplitMix64(seed: config.seed, UInt64(t) + 1)
@@ -85,7 +83,7 @@ public struct Generator {
                     Course(
                         tenantID: tenant, courseID: spec.id, title: "\(Self.topicNames[topic % Self.topicNames.count]) \(c)",
                         orgIDs: spec.org.map { [$0] } ?? [], lessonCount: Int64(spec.lessons), published: spec.published))
-                tb.append(string: "{\"kind\":\"course\",\"tenant_id\":\"\(tenant)\",\"course_id\":\"\(spec.id)\",\"topic\":\(topic),\"popularity\":\(spec.popularity)}\n")
+                truth.course(tenant: tenant, course: spec.id, topic: topic, popularity: spec.popularity)
             }
             summary.courses += courseCount
             // Cumulative popularity per topic, published courses only.
@@ -105,9 +103,7 @@ public struct Generator {
                 let sum = taste.reduce(0, +)
                 taste = taste.map { $0 / sum }
                 let ability = 0.35 + 0.6 * r.uniform()
-                tb.append(string: "{\"kind\":\"learner\",\"tenant_id\":\"\(tenant)\",\"learner_id\":\"\(learner)\",\"ability\":\(ability),\"tastes\":[")
-                for (k, v) in taste.enumerated() { tb.append(string: (k > 0 ? "," : "") + String(v)) }
-                tb.append(string: "]}\n")
+                truth.learner(tenant: tenant, learner: learner, ability: ability, tastes: taste)
                 summary.learners += 1
 
                 let enrolments = 1 + min(6, r.poisson(config.enrolmentsPerLearner - 1))
@@ -140,26 +136,24 @@ public struct Generator {
                     taken.insert(k)
                     let course = courses[k]
                     let match = taste[course.topic] * Double(config.topics)
-                    let enrolledAt = start + Int64(r.uniform() * 150 * 86_400) * 1_000_000
-                    let result = try simulate(
+                    // Arrivals up to the export date: the last weeks' enrolments are in progress when it is taken.
+                    let enrolledAt = config.start + Int64(r.uniform() * Double(config.exportDate - config.start))
+                    let outcome = try simulate(
                         rng: &r, tenant: tenant, org: org, learner: learner, course: course, ability: ability,
                         match: match, at: enrolledAt, counter: &eventCounter, writer: writer)
-                    summary.events += result.events
+                    summary.events += outcome.eventsWritten
                     summary.enrolments += 1
-                    if result.dropped { summary.dropped += 1 }
-                    tb.append(string: "{\"kind\":\"enrolment\",\"tenant_id\":\"\(tenant)\",\"learner_id\":\"\(learner)\",\"course_id\":\"\(course.id)\",\"dropped\":\(result.dropped),\"lessons_done\":\(result.lessonsDone),\"lesson_count\":\(course.lessons)}\n")
+                    if outcome.withdrawn { summary.dropped += 1 }
+                    if outcome.outcomeAt >= config.exportDate { summary.inProgress += 1 }
+                    truth.enrolment(tenant: tenant, learner: learner, course: course.id, lessonCount: course.lessons, outcome)
                 }
-                if tb.count > 1 << 20 {
-                    try truth.write(tb)
-                    tb.removeAll(keepingCapacity: true)
-                }
+                try truth.flushIfLarge()
             }
         }
-        try truth.write(tb)
         try truth.finish()
         try writer.finish()
         try courseWriter.finish()
-        summary.files = writer.paths + courseWriter.paths + ["\(directory)/truth.ndjson"]
+        summary.files = writer.paths + courseWriter.paths + [truth.path]
         return summary
     }
 
@@ -168,59 +162,15 @@ public struct Generator {
         "Cloud", "Marketing", "Health",
     ]
 
-    private func simulate(rng r: inout SplitMix64, tenant: String, org: String?, learner: String, course: CourseSpec,
-                          ability: Double, match: Double, at enrolledAt: Int64, counter: inout UInt64,
-                          writer: EventWriter) throws -> (events: Int, dropped: Bool, lessonsDone: Int)
-    {
-        var events = 0
-        func emit(_ type: EventType, _ at: Int64, lesson: String? = nil, duration: Int64? = nil, score: Double? = nil) throws {
-            counter += 1
-            var idRNG = SplitMix64(seed: config.seed, counter)
-            let mixed = idRNG.next() & 0x00FF_FFFF_FFFF_FFFF
-            let hex = String(mixed, radix: 16)
-            let id = "e" + String(repeating: "0", count: 14 - hex.count) + hex
-            try writer.write(
-                EventRow(
-                    eventID: id, tenantID: tenant, orgID: org, learnerID: learner, courseID: course.id, lessonID: lesson,
-                    type: type, occurredAt: at, durationSeconds: duration, score: score))
-            events += 1
+    /// `mkdir -p`.
+    private func makeDirectories(_ path: String) throws {
+        var partial = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            partial += "/" + part
+            if mkdir(partial, 0o755) != 0 && errno != EEXIST {
+                throw OutputFile.Failure(message: "\(partial): cannot create folder: \(String(cString: strerror(errno)))")
+            }
         }
-        let h = config.hazard
-        try emit(.enrolled, enrolledAt)
-        var t = enrolledAt
-        var motivation = (0.5 + r.uniform()) * min(2, max(0.4, match))
-        var lastScore = 1.0
-        for k in 0..<course.lessons {
-            let gap = r.exponential(mean: 1.2 / motivation)
-            let z = h.intercept + h.perGapDay * gap + h.perLowScore * max(0, 0.6 - lastScore) + h.perLesson * Double(k)
-            if r.uniform() < 1 / (1 + exp(-z)) {
-                if r.uniform() < 0.6 {
-                    try emit(.unenrolled, t + Int64((gap + 1) * 86_400e6))
-                }
-                return (events, true, k)
-            }
-            t += Int64(gap * 86_400e6) + Int64(r.below(3600)) * 1_000_000
-            let lesson = "\(course.id):l\(pad(k, 2))"
-            try emit(.lessonStarted, t, lesson: lesson)
-            let views = r.poisson(0.5 + 2 * min(1.5, motivation))
-            for _ in 0..<views {
-                let d = Int64(30 + r.exponential(mean: 240))
-                t += (d + Int64(r.below(120))) * 1_000_000
-                try emit(.contentViewed, t, lesson: lesson, duration: d)
-            }
-            let spent = Int64(300 + r.exponential(mean: 900))
-            t += spent * 1_000_000
-            try emit(.lessonCompleted, t, lesson: lesson, duration: spent)
-            if k % 3 == 2 {
-                let s = min(1, max(0, ability + 0.15 * r.normal()))
-                lastScore = s
-                t += Int64(60 + r.below(600)) * 1_000_000
-                try emit(.quizSubmitted, t, lesson: lesson, duration: Int64(60 + r.below(900)), score: (s * 10_000).rounded() / 10_000)
-            }
-            motivation *= 0.9 + 0.15 * r.uniform()
-        }
-        try emit(.courseCompleted, t + 60_000_000)
-        return (events, false, course.lessons)
     }
 }
 

@@ -1,3 +1,5 @@
+public import LearningEvents
+
 /// The knobs of ``Generator``.
 public struct GeneratorConfig: Sendable {
     public var tenants: Int
@@ -8,23 +10,23 @@ public struct GeneratorConfig: Sendable {
     public var topics: Int = 12
     /// Mean enrolments per learner.
     public var enrolmentsPerLearner: Double = 2.5
+    /// The moment the snapshot is taken (microseconds since the epoch): the export holds every event before it and
+    /// none after. Default 2026-06-01 00:00 UTC.
+    public var exportDate: Int64 = Timestamp.daysFromCivil(year: 2026, month: 6, day: 1) * Timestamp.microsPerDay
+    /// Days before the export date over which enrolments arrive (uniformly, up to the export date itself).
+    public var historyDays: Int = 182
+    /// How learners work through a course and lose interest.
+    public var engagement = EngagementParameters()
+    /// The daily withdrawal hazard.
     public var hazard = HazardParameters()
 
+    /// A configuration with the default timeline and planted parameters.
     public init(tenants: Int, learners: Int, seed: UInt64) {
         self.tenants = tenants
         self.learners = learners
         self.seed = seed
     }
-}
 
-/// The planted dropout hazard: before lesson `k`, after a gap of `gap` days since the last activity, with last quiz
-/// score `s` (1 before any quiz), the learner withdraws with probability
-/// `sigmoid(intercept + perGapDay·gap + perLowScore·max(0, 0.6 − s) + perLesson·k)`.
-public struct HazardParameters: Sendable {
-    public var intercept = -4.9
-    public var perGapDay = 0.55
-    public var perLowScore = 6.0
-    public var perLesson = 0.0
-
-    public init() {}
+    /// The first day enrolments can start (microseconds since the epoch).
+    public var start: Int64 { exportDate - Int64(historyDays) * Timestamp.microsPerDay }
 }

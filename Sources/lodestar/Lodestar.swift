@@ -22,6 +22,8 @@ struct Lodestar: AsyncParsableCommand {
             PublishCommand.self,
             PubSubCommand.self,
             BenchStreamApply.self,
+            JobsCommand.self,
+            ServeCommand.self,
         ]
     )
 

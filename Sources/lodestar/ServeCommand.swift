@@ -8,19 +8,23 @@ import ServiceLifecycle
 /// SIGINT) starts a graceful shutdown: each service stops taking new work, finishes or hands back what it holds
 /// within its grace period, and the process exits 0.
 ///
-/// Each part builds its `Service` in its own file (`ServeCommand+consumer.swift`, …); adding one is a case in
-/// `Part` and one line in `run()`.
+/// Each part builds its `Service` in its own file (`ServeCommand+scheduler.swift`, …); adding one is a case in
+/// `Part` and one line in `services(for:)`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the HTTP API, the scheduler and the Pub/Sub consumer in one process.")
 
     enum Part: String, ExpressibleByArgument, CaseIterable, Sendable {
         case api, scheduler, consumer
+
+        /// The parts this build has; the API and the consumer join it with their files.
+        static let built: Set<Part> = [.scheduler, .consumer]
     }
 
     @Option(name: .long, help: "Run only this part (repeatable): api | scheduler | consumer. Default: all that are configured.")
     var only: [Part] = []
 
+    @OptionGroup var scheduler: SchedulerOptions
     @OptionGroup var consumer: ConsumerOptions
     @OptionGroup var connection: ConnectionOptions
 
@@ -30,16 +34,17 @@ struct ServeCommand: AsyncParsableCommand {
         logger[metadataKey: "process"] = "\(ProcessInfo.processInfo.processIdentifier)"
         for p in config.problems { logger.warning("configuration", metadata: ["problem": "\(p)"]) }
         let subscription = consumer.subscription ?? config.pubsubSubscription
-        // In this build only the consumer exists; the API and the scheduler arrive with their own issues.
-        let parts = only.isEmpty ? (subscription != nil ? [.consumer] : []) : only
+        let parts = only.isEmpty
+            ? Part.allCases.filter { Part.built.contains($0) && ($0 != .consumer || subscription != nil) } : only
         let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-serve")
         let db = client.database(config.database)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         for part in parts {
             switch part {
+            case .scheduler: services.append(.init(service: try schedulerService(db: db, config: config, logger: logger), serviceName: "scheduler"))
             case .consumer: services.append(.init(service: try await consumerService(db: db, config: config, logger: logger), serviceName: "consumer"))
-            case .api, .scheduler:
-                // Added by their own issues beside this one (a ServeCommand+api.swift / +scheduler.swift each).
+            case .api:
+                // Added by its own issue beside this one (a ServeCommand+api.swift).
                 throw ValidationError("--only \(part.rawValue): not built yet in this version of lodestar")
             }
         }

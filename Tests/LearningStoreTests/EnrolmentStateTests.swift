@@ -62,8 +62,8 @@ import Testing
         #expect(s.anchorDay == 103)
         #expect(s.features(asOf: 103 * Self.day, lessonCount: 0)?.activeDays7 == 2)  // days 103 and 100
         #expect(s.features(asOf: 103 * Self.day, lessonCount: 0)?.activeDays14 == 3)
-        #expect(s.features(asOf: 109 * Self.day, lessonCount: 0)?.activeDays7 == 1)  // 103…109: day 103 only
-        #expect(s.features(asOf: 110 * Self.day, lessonCount: 0)?.activeDays7 == 0)  // 104…110: none
+        #expect(s.features(asOf: 109 * Self.day, lessonCount: 0)?.activeDays7 == 1)  // days 103…109: day 103 only
+        #expect(s.features(asOf: 110 * Self.day, lessonCount: 0)?.activeDays7 == 0)  // days 104…110: none
         #expect(s.features(asOf: 100 * Self.day + 2, lessonCount: 0)?.activeDays7 == 2)  // seen from day 100: 100, 95
         let applied = s.apply(.lessonStarted, at: -5, duration: nil, score: nil, weight: 1)
         #expect(!applied, "before 1970: ignored")

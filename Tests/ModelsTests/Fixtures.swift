@@ -1,18 +1,19 @@
 import LinearAlgebra
+import LearningEvents
 @testable import Models
 
 /// Small planted-structure data: learners belong to one of `topics` groups and interact mostly with that group's
 /// courses, with a few random ones.
 func plantedInteractions(learners: Int = 60, courses: Int = 24, topics: Int = 3, perLearner: Int = 6,
                          seed: UInt64 = 7) throws -> (Interactions, [Interaction]) {
-    var rng = SeededGenerator(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var list: [Interaction] = []
     let perTopic = courses / topics
     for u in 0..<learners {
         let topic = u % topics
         var chosen = Set<Int>()
         while chosen.count < perLearner {
-            let c = rng.nextUnit() < 0.85 ? topic * perTopic + Int(rng.next() % UInt64(perTopic))
+            let c = rng.uniform() < 0.85 ? topic * perTopic + Int(rng.next() % UInt64(perTopic))
                                            : Int(rng.next() % UInt64(courses))
             chosen.insert(c)
         }
@@ -44,18 +45,18 @@ func maxAbsDiff(_ a: [Float], _ b: [Double]) -> Double {
 
 /// Logistic data with a known generating model.
 func logisticData(rows: Int, seed: UInt64 = 3) -> (Matrix<Float>, [Float]) {
-    var rng = SeededGenerator(seed: seed)
+    var rng = SplitMix64(seed: seed)
     let w: [Double] = [1.5, -2, 0.5, 0]
     var x = Matrix<Float>(rows: rows, columns: 4)
     var y = [Float](repeating: 0, count: rows)
     for i in 0..<rows {
         var z = -0.5
         for j in 0..<4 {
-            let v = rng.nextNormal() * Double(j + 1) + Double(j)
+            let v = rng.normal() * Double(j + 1) + Double(j)
             x[i, j] = Float(v)
             z += w[j] * (v - Double(j)) / Double(j + 1)
         }
-        y[i] = rng.nextUnit() < 1 / (1 + mathExp(-z)) ? 1 : 0
+        y[i] = rng.uniform() < 1 / (1 + mathExp(-z)) ? 1 : 0
     }
     return (x, y)
 }

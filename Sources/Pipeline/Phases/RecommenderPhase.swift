@@ -103,16 +103,7 @@ public struct RecommenderPhase: TenantPhase {
             }
             return written
         }
-        if opts.dryRun {
-            _ = try await publish()
-            return .dryRun
-        }
-        let published = try await context.registry.publish(
-            tenant: context.tenant, version: doc,
-            artifacts: VersionArtifacts(model: try model?.artifact(), summary: "learners \(n), courses \(m), interactions \(triples.count)"),
-            keepRetired: opts.keepRetired, leaseWait: opts.leaseWait,
-            beforeActivation: opts.hooks.hook(tenant: context.tenantName, kind: "recommender"), write: publish)
-        return .published(kind: ModelKind.recommender.rawValue, version: version, documents: published.documents)
+        return try await context.publish(doc, artifacts: VersionArtifacts(model: try model?.artifact(), summary: "learners \(n), courses \(m), interactions \(triples.count)"), write: publish)
     }
 
     /// Leave-one-out per learner (learners with at least 3 courses): nDCG@10 and precision@10 of iALS and of

@@ -126,16 +126,7 @@ public struct RiskPhase: TenantPhase {
             }
             return written
         }
-        if opts.dryRun {
-            _ = try await publish()
-            return .dryRun
-        }
-        let published = try await context.registry.publish(
-            tenant: context.tenant, version: doc,
-            artifacts: VersionArtifacts(model: try model.artifact(), summary: "labelled enrolments \(set.count), dropped \(positives)"),
-            keepRetired: opts.keepRetired, leaseWait: opts.leaseWait,
-            beforeActivation: opts.hooks.hook(tenant: context.tenantName, kind: "risk"), write: publish)
-        return .published(kind: ModelKind.risk.rawValue, version: version, documents: published.documents)
+        return try await context.publish(doc, artifacts: VersionArtifacts(model: try model.artifact(), summary: "labelled enrolments \(set.count), dropped \(positives)"), write: publish)
     }
 
     /// Held-out figures of the evaluation fit.
