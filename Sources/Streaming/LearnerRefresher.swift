@@ -101,10 +101,7 @@ actor LearnerRefresher {
         let work = RefreshWork(recommender: entry.recommender, risk: entry.risk, catalog: catalog, computedAt: computedAt)
         let learnerDocs = learners.map { ($0, docs[$0] ?? []) }
         let result = try await runOnDedicatedThread { flag in try work.compute(learnerDocs, cancellation: flag) }
-        if let rec = entry.recommender, !result.recommendations.isEmpty {
-            try await StoreLayout.recommendations.upsert(result.recommendations, in: scope)
-            _ = rec
-        }
+        if !result.recommendations.isEmpty { try await StoreLayout.recommendations.upsert(result.recommendations, in: scope) }
         if let risk = entry.risk {
             try await StoreLayout.risk.upsert(result.risks, in: scope)
             if !result.notLive.isEmpty {

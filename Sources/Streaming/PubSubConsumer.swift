@@ -180,7 +180,7 @@ public final class PubSubConsumer: Service, Sendable {
             }
         }
         await locks.unlock(locked)
-        let appliedAt: ContinuousClock.Instant? = ContinuousClock.now
+        let appliedAt = ContinuousClock.now
         await refresher.refresh(learners)
         var ackIDs: [String] = [], ackBytes = 0
         var nacks: [Int: (ids: [String], bytes: Int)] = [:]  // by redelivery delay
@@ -208,8 +208,10 @@ public final class PubSubConsumer: Service, Sendable {
             if failed.count == received.count { await backoff.failed() } else { await backoff.succeeded() }
         }
         Timer(label: "lodestar_stream_batch_seconds").recordNanoseconds((ContinuousClock.now - start).nanoseconds)
-        logger.info("batch", metadata: ["messages": "\(received.count)", "events": "\(events.count)", "poison": "\(poison.count)",
-                                         "seconds": "\(ContinuousClock.now - start)", "applied_at": "\(appliedAt.map { "\($0 - start)" } ?? "-")"])
+        logger.debug("batch done", metadata: [
+            "messages": "\(received.count)", "events": "\(events.count)", "poison": "\(poison.count)", "failed": "\(failed.count)",
+            "apply_s": "\(appliedAt - start)", "total_s": "\(ContinuousClock.now - start)",
+        ])
         Counter(label: "lodestar_stream_messages_total", dimensions: [("outcome", "received")]).increment(by: received.count)
     }
 
