@@ -93,11 +93,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The Pub/Sub consumer: at-least-once in, exactly-once effects on learner_features, fold-in refresh of
+        // recommendations and risk. Never imports Pipeline (what it shares with the batch lives in LearningStore).
+        .target(
+            name: "Streaming",
+            dependencies: [
+                "EventSources", "GoogleCloud", "LearningStore", "MongoStore", "Models", "LearningEvents", "LinearAlgebra",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "lodestar",
             dependencies: [
                 "LinearAlgebra", "LearningEvents", "EventSources", "GoogleCloud", "Models", "MongoStore", "LearningStore", "Pipeline", "SampleData",
-                "Scheduler",
+                "Scheduler", "Streaming",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -146,6 +158,12 @@ let package = Package(
             name: "SchedulerTests",
             dependencies: ["Scheduler", "Pipeline", "MongoStore", "LearningStore", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["croniter_reference.py"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StreamingTests",
+            dependencies: ["Streaming", "GoogleCloud", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models",
+                           "Pipeline", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

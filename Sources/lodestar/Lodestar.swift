@@ -18,6 +18,10 @@ struct Lodestar: AsyncParsableCommand {
             Validate.self,
             BenchIngest.self,
             BenchModels.self,
+            ServeCommand.self,
+            PublishCommand.self,
+            PubSubCommand.self,
+            BenchStreamApply.self,
             JobsCommand.self,
             ServeCommand.self,
         ]

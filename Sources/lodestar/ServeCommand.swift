@@ -18,13 +18,14 @@ struct ServeCommand: AsyncParsableCommand {
         case api, scheduler, consumer
 
         /// The parts this build has; the API and the consumer join it with their files.
-        static let built: Set<Part> = [.scheduler]
+        static let built: Set<Part> = [.scheduler, .consumer]
     }
 
     @Option(name: .long, help: "Run only this part (repeatable): api | scheduler | consumer. Default: all that are configured.")
     var only: [Part] = []
 
     @OptionGroup var scheduler: SchedulerOptions
+    @OptionGroup var consumer: ConsumerOptions
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
@@ -32,16 +33,18 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "lodestar.serve")
         logger[metadataKey: "process"] = "\(ProcessInfo.processInfo.processIdentifier)"
         for p in config.problems { logger.warning("configuration", metadata: ["problem": "\(p)"]) }
+        let subscription = consumer.subscription ?? config.pubsubSubscription
         let parts = only.isEmpty
-            ? Part.allCases.filter { Part.built.contains($0) && ($0 != .consumer || config.pubsubSubscription != nil) } : only
+            ? Part.allCases.filter { Part.built.contains($0) && ($0 != .consumer || subscription != nil) } : only
         let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-serve")
         let db = client.database(config.database)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         for part in parts {
             switch part {
             case .scheduler: services.append(.init(service: try schedulerService(db: db, config: config, logger: logger), serviceName: "scheduler"))
-            case .api, .consumer:
-                // Added by their own issues beside this one (a ServeCommand+api.swift / +consumer.swift each).
+            case .consumer: services.append(.init(service: try await consumerService(db: db, config: config, logger: logger), serviceName: "consumer"))
+            case .api:
+                // Added by its own issue beside this one (a ServeCommand+api.swift).
                 throw ValidationError("--only \(part.rawValue): not built yet in this version of lodestar")
             }
         }
