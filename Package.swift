@@ -13,6 +13,12 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lodestar", targets: ["lodestar"]),
+        // Libraries for packages that build on Lodestar by path (the fuzz targets under Fuzz/).
+        .library(name: "LearningEvents", targets: ["LearningEvents"]),
+        .library(name: "EventSources", targets: ["EventSources"]),
+        .library(name: "Models", targets: ["Models"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "MongoStore", targets: ["MongoStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -21,12 +27,13 @@ let package = Package(
         // RS256 signing of service-account JWTs (GoogleCloud). 4.x is what jwt-kit 5.8 (the HTTP API issue) needs too.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         // The HTTP API (InferenceAPI): Hummingbird 2 without its swift-configuration trait (configuration is read by
-        // the executable), jwt-kit 5 for bearer tokens, swift-prometheus for /metrics, service-lifecycle for serve.
+        // the executable), jwt-kit 5 for bearer tokens, swift-prometheus for /metrics.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C doors: the only targets that see C. Pointers never leave the Swift module above each.
@@ -48,10 +55,12 @@ let package = Package(
         ),
         .target(
             name: "EventSources",
-            dependencies: ["LearningEvents", "GoogleCloud", "CZlib", .product(name: "Logging", package: "swift-log")],
-            // The decoders' hot loops touch class-owned buffers per byte/field; dynamic exclusivity checks cost ~20%
-            // of CSV decoding (bench/run ingest). Static checking stays on.
-            swiftSettings: swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+            dependencies: [
+                "LearningEvents", "GoogleCloud", "CZlib", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            // Exclusivity is checked (no unsafe flag): the hot loops take one access per row (README, Reliability).
+            swiftSettings: swiftSettings
         ),
         // Sample-data generator and export writers (`lodestar generate`), kept out of the readers.
         .target(name: "SampleData", dependencies: ["LearningEvents", "EventSources", "CZlib"], swiftSettings: swiftSettings),
@@ -78,6 +87,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Job files, cron with time zones, job runs under leases, retries, backfill, history; a `Service`.
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "Pipeline", "LearningStore", "MongoStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The Pub/Sub consumer: at-least-once in, exactly-once effects on learner_features, fold-in refresh of
+        // recommendations and risk. Never imports Pipeline (what it shares with the batch lives in LearningStore).
+        .target(
+            name: "Streaming",
+            dependencies: [
+                "EventSources", "GoogleCloud", "LearningStore", "MongoStore", "Models", "LearningEvents", "LinearAlgebra",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API: routes (one file per resource), JWT auth and roles, the per-tenant model cache, metrics,
         // the OpenAPI contract. Never imports Pipeline.
         .target(
@@ -97,13 +130,13 @@ let package = Package(
             name: "lodestar",
             dependencies: [
                 "LinearAlgebra", "LearningEvents", "EventSources", "GoogleCloud", "Models", "MongoStore", "LearningStore", "Pipeline", "SampleData",
-                "InferenceAPI",
+                "Scheduler", "Streaming", "InferenceAPI",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -119,7 +152,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EventSourcesTests",
-            dependencies: ["EventSources", "GoogleCloud", "LearningEvents", "LodestarTestSupport"],
+            dependencies: [
+                "EventSources", "GoogleCloud", "LearningEvents", "SampleData", "LodestarTestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -127,6 +163,8 @@ let package = Package(
             dependencies: ["SampleData", "EventSources", "LearningEvents"],
             swiftSettings: swiftSettings
         ),
+        // The executable's commands, run as a process (the binary beside the test bundle).
+        .testTarget(name: "lodestarTests", dependencies: ["lodestar", "LodestarTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PipelineTests",
@@ -150,6 +188,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: ["Scheduler", "Pipeline", "MongoStore", "LearningStore", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
+            exclude: ["croniter_reference.py"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StreamingTests",
+            dependencies: ["Streaming", "GoogleCloud", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models",
+                           "Pipeline", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -25,6 +25,9 @@ final class AvroContainerReader {
 
     let reader: ByteReader
     let name: String
+    /// Records of zero encoded bytes accepted per file (their count is not bounded by the block size).
+    let maxZeroByteRecords: Int
+    private var zeroByteRecords = 0
     private(set) var schema: AvroType = .null
     private(set) var codec: Codec = .null
     private var sync = [UInt8](repeating: 0, count: 16)
@@ -35,10 +38,11 @@ final class AvroContainerReader {
     /// The largest block accepted (compressed or not).
     static let maxBlock = 256 << 20
 
-    init(source: any ByteSource) {
+    init(source: any ByteSource, maxZeroByteRecords: Int = ReaderLimits().maxZeroByteRecords) {
         name = source.name
+        self.maxZeroByteRecords = maxZeroByteRecords
         reader = ByteReader(source: source, limit: Self.maxBlock + 64)
-        outCapacity = 1 << 20
+        outCapacity = 64 << 10  // grows to the largest block seen
         out = .allocate(capacity: outCapacity)
         zstream = .allocate(capacity: 1)
         zstream.initialize(to: z_stream())
@@ -70,13 +74,9 @@ final class AvroContainerReader {
             do {
                 var meta: [String: [UInt8]] = [:]
                 while true {
-                    var count = try c.long()
+                    // Each entry takes at least two bytes (key and value lengths).
+                    let (count, _) = try c.blockCount(itemSize: 2)
                     if count == 0 { break }
-                    if count < 0 {
-                        _ = try c.long()
-                        count = -count
-                    }
-                    guard count < 1 << 20 else { throw AvroCursor.Failure(message: "metadata count \(count)") }
                     for _ in 0..<count {
                         let (kp, kn) = try c.lengthPrefixed()
                         let (vp, vn) = try c.lengthPrefixed()
@@ -87,6 +87,9 @@ final class AvroContainerReader {
                 try c.skip(16)
                 for k in 0..<16 { sync[k] = p[c.i - 16 + k] }
                 guard let schemaJSON = meta["avro.schema"] else { throw fail(4, "Avro header has no avro.schema") }
+                guard schemaJSON.count <= 1 << 20 else {
+                    throw fail(4, "Avro schema is \(schemaJSON.count) bytes, over the 1 MiB limit")
+                }
                 do {
                     schema = try AvroType.parse(json: schemaJSON)
                 } catch {
@@ -123,9 +126,22 @@ final class AvroContainerReader {
         } catch {
             throw fail(start, "truncated block header after block \(blockIndex - 1): \(error)")
         }
-        guard count >= 0, count <= 1 << 31 else { throw fail(start, "block \(blockIndex): bad record count \(count)") }
+        guard count >= 0 else { throw fail(start, "block \(blockIndex): bad record count \(count)") }
         guard size >= 0, size <= Int64(Self.maxBlock) else {
             throw fail(start, "block \(blockIndex): bad block length \(size)")
+        }
+        // Before any work: no block decompresses past maxBlock, so that bounds the count too.
+        let minSize = recordMinSize
+        if minSize > 0 {
+            guard count <= Int64(Self.maxBlock / minSize) else { throw tooMany(start, count, minSize, "\(Self.maxBlock)") }
+        } else {
+            guard count <= Int64(maxZeroByteRecords - zeroByteRecords) else {
+                throw fail(
+                    start,
+                    "block \(blockIndex): \(count) records of zero bytes (every column null-typed) exceed the "
+                        + "\(maxZeroByteRecords) allowed per file")
+            }
+            zeroByteRecords += Int(count)
         }
         let total = c.i + Int(size) + 16
         if reader.available < total {
@@ -152,10 +168,20 @@ final class AvroContainerReader {
             let n = try unsnappy(UnsafePointer(dataStart), Int(size), offset: start)
             block = Block(index: blockIndex, count: Int(count), data: UnsafePointer(out), size: n, offset: start)
         }
+        if minSize > 0 && count > Int64(block.size / minSize) {
+            throw tooMany(start, count, minSize, "\(block.size)")
+        }
         // Consumed now; with the null codec the data stays valid until the next fill (next call).
         reader.consume(total)
         blockIndex += 1
         return block
+    }
+
+    /// The fewest bytes a record of the schema encodes to (0 when every column is null-typed).
+    var recordMinSize: Int { schema.minSize }
+
+    private func tooMany(_ offset: Int64, _ count: Int64, _ minSize: Int, _ bytes: String) -> SourceFileError {
+        fail(offset, "block \(blockIndex): \(count) records of at least \(minSize) bytes cannot fit in \(bytes) bytes")
     }
 
     private func ensureOut(_ n: Int) {
@@ -176,11 +202,12 @@ final class AvroContainerReader {
                 guard outCapacity < Self.maxBlock else {
                     throw fail(offset, "block \(blockIndex): inflates past \(Self.maxBlock) bytes")
                 }
-                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: outCapacity * 2)
+                let newCapacity = min(outCapacity * 2, Self.maxBlock)
+                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
                 bigger.update(from: out, count: produced)
                 out.deallocate()
                 out = bigger
-                outCapacity *= 2
+                outCapacity = newCapacity
             }
             zstream.pointee.next_out = out + produced
             zstream.pointee.avail_out = uInt(outCapacity - produced)
@@ -198,8 +225,12 @@ final class AvroContainerReader {
         guard n >= 4 else { throw fail(offset, "block \(blockIndex): snappy block shorter than its CRC") }
         let body = UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self)
         var length = 0
-        guard snappy_uncompressed_length(body, n - 4, &length) == SNAPPY_OK, length <= Self.maxBlock else {
-            throw fail(offset, "block \(blockIndex): corrupt snappy data (bad length)")
+        // Snappy expands at most 64 bytes per 3-byte copy: a declared length beyond 22× the input is a lie, refused
+        // before anything is allocated for it.
+        guard snappy_uncompressed_length(body, n - 4, &length) == SNAPPY_OK, length <= Self.maxBlock,
+            length <= (n - 4) * 22
+        else {
+            throw fail(offset, "block \(blockIndex): corrupt snappy data (declared length \(length) for \(n - 4) bytes)")
         }
         ensureOut(max(length, 1))
         var outLen = length

@@ -84,9 +84,33 @@ struct AvroCursor {
         return Int(k)
     }
 
-    /// Skips a value of type `t`.
+    /// Array and map items of zero encoded bytes accepted in one value (their count is not bounded by the data).
+    static let maxZeroSizeItems: Int64 = 1 << 16
+
+    /// The item count of the next array or map block (0 ends the value), checked before any work: a block cannot
+    /// hold more items than its bytes can (each takes at least `itemSize` bytes; items of zero bytes at most
+    /// ``maxZeroSizeItems``). A negative count is followed by the block's byte size, returned as `size`.
+    @inline(__always)
+    mutating func blockCount(itemSize: Int) throws(Failure) -> (count: Int, size: Int?) {
+        var count = try long()
+        var size: Int?
+        if count < 0 {
+            guard count != Int64.min else { throw Failure(message: "block count \(count)") }
+            count = -count
+            let s = try long()
+            guard s >= 0, s <= Int64(remaining) else { throw Failure(message: "block size \(s) exceeds the \(remaining) bytes left") }
+            size = Int(s)
+        }
+        let limit = itemSize > 0 ? Int64(remaining / itemSize) : Self.maxZeroSizeItems
+        guard count <= limit else {
+            throw Failure(message: "block count \(count) exceeds what the \(remaining) bytes left can hold")
+        }
+        return (Int(count), size)
+    }
+
+    /// Skips a value of type `t`. Linear in the bytes skipped: every type visited but `null` consumes bytes.
     mutating func skip(_ t: AvroType, depth: Int = 0) throws(Failure) {
-        guard depth < 64 else { throw Failure(message: "value nested too deep") }
+        guard depth < AvroType.maxDepth else { throw Failure(message: "value nested too deep") }
         switch t {
         case .null: break
         case .boolean: _ = try boolean()
@@ -95,32 +119,29 @@ struct AvroCursor {
         case .double: try skip(8)
         case .bytes, .string: _ = try lengthPrefixed()
         case .fixed(let size): try skip(size)
-        case .record(_, let fields): for f in fields { try skip(f.type, depth: depth + 1) }
+        case .record(let r): for f in r.fields { try skip(f.type, depth: depth + 1) }
         case .union(let branches): try skip(branches[try unionIndex(branches.count)], depth: depth + 1)
         case .array(let item), .map(let item):
             let isMap = if case .map = t { true } else { false }
+            let itemSize = isMap ? item.minSize.addingSaturating(1) : item.minSize
+            var zeroItems: Int64 = 0
             while true {
-                let count = try long()
+                let (count, size) = try blockCount(itemSize: itemSize)
                 if count == 0 { break }
-                if count < 0 {
-                    // A negative count is followed by the block's size in bytes: skip it whole.
-                    let size = try long()
-                    guard size >= 0 else { throw Failure(message: "negative block size \(size)") }
-                    try skip(Int(clamping: size))
+                if let size {
+                    try skip(size)  // the block's byte size is known: skip it whole
                     continue
                 }
-                let limit = isZeroSize(item) ? Int64(1 << 20) : Int64(n - i)
-                guard count <= limit else { throw Failure(message: "block count \(count) exceeds the data left") }
+                if itemSize == 0 {
+                    zeroItems += Int64(count)
+                    guard zeroItems <= Self.maxZeroSizeItems else { throw Failure(message: "too many zero-byte items") }
+                    continue
+                }
                 for _ in 0..<count {
                     if isMap { _ = try lengthPrefixed() }
                     try skip(item, depth: depth + 1)
                 }
             }
         }
-    }
-
-    private func isZeroSize(_ t: AvroType) -> Bool {
-        if case .null = t { return true }
-        return false
     }
 }

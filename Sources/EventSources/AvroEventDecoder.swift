@@ -6,59 +6,38 @@ import LearningEvents
 ///
 /// A record that breaks a rule is quarantined (rendered as JSON) with its block and record number. Bytes that cannot
 /// be decoded (truncation, a bad sync marker, a bad length) stop the file with the offset; earlier rows are kept.
-final class AvroEventDecoder: EventDecoder {
+final class AvroEventDecoder: RowDecoder {
     let container: AvroContainerReader
-    let builder: EventBatchBuilder
     let name: String
     private var plan: [(slot: Int, type: AvroType)] = []
     private var recordType: AvroType = .null
-    private var started = false
-    private var done = false
 
-    init(source: any ByteSource, interner: SymbolInterner) {
+    init(source: any ByteSource, limits: ReaderLimits) {
         name = source.name
-        container = AvroContainerReader(source: source)
-        builder = EventBatchBuilder(file: source.name, interner: interner)
+        container = AvroContainerReader(source: source, maxZeroByteRecords: limits.maxZeroByteRecords)
     }
 
-    func nextBatch(maxRows: Int) async -> EventBatch? {
-        if done { return nil }
-        builder.batch.reserve(maxRows)
-        do {
-            if !started {
-                started = true
-                try await container.readHeader()
-                guard case .record(_, let fields) = container.schema else {
-                    throw SourceFileError(file: name, offset: 4, message: "Avro schema's top level is not a record")
-                }
-                recordType = container.schema
-                plan = fields.map { (EventField.slot(named: $0.name) ?? -1, $0.type) }
-            }
-            while builder.pending < maxRows {
-                guard let block = try await container.nextBlock() else {
-                    done = true
-                    break
-                }
-                try decode(block)
-            }
-        } catch let error as SourceFileError {
-            builder.batch.failure = error
-            done = true
-        } catch {
-            builder.batch.failure = SourceFileError(file: name, offset: nil, message: "\(error)")
-            done = true
+    var offset: Int64 { container.reader.offset }
+
+    func columns() async throws -> [String]? {
+        try await container.readHeader()
+        guard case .record(let r) = container.schema else {
+            throw SourceFileError(file: name, offset: 4, message: "Avro schema's top level is not a record")
         }
-        let batch = builder.take()
-        if batch.count == 0 && batch.quarantined.isEmpty && batch.failure == nil { return nil }
-        return batch
+        recordType = container.schema
+        plan = r.fields.map { (EventField.named($0.name)?.rawValue ?? -1, $0.type) }
+        return r.declaredNames
     }
 
-    private func decode(_ block: AvroContainerReader.Block) throws {
-        guard block.count <= block.size + (1 << 16) else {
-            throw SourceFileError(
-                file: name, offset: block.offset,
-                message: "block \(block.index): \(block.count) records cannot fit in \(block.size) bytes")
+    func decodeRows(into builder: EventBatchBuilder, maxRows: Int) async throws -> Bool {
+        while builder.pending < maxRows {
+            guard let block = try await container.nextBlock() else { return false }
+            try decode(block, builder)
         }
+        return true
+    }
+
+    private func decode(_ block: AvroContainerReader.Block, _ builder: EventBatchBuilder) throws {
         var c = AvroCursor(block.data, block.size)
         let slots = builder.fields.slots
         for r in 0..<block.count {
@@ -82,7 +61,7 @@ final class AvroEventDecoder: EventDecoder {
                 var rc = AvroCursor(block.data, block.size)
                 rc.i = recordStart
                 let raw = (try? AvroValue.decode(recordType, &rc).json) ?? "<undecodable record>"
-                builder.quarantine(
+                try builder.quarantine(
                     QuarantinedRecord(source: name, position: position, raw: raw, reason: err.description, field: err.field))
             }
         }
@@ -93,9 +72,17 @@ final class AvroEventDecoder: EventDecoder {
         }
     }
 
+    /// `value` units of `per` microseconds, saturating: an overflowing millis or date value becomes Int64.min or
+    /// Int64.max, which the occurred_at rule refuses as out of range (never a wrapped, plausible-looking time).
+    @inline(__always)
+    static func micros(_ value: Int64, per: Int64) -> Int64 {
+        let (m, overflow) = value.multipliedReportingOverflow(by: per)
+        return overflow ? (value < 0 ? .min : .max) : m
+    }
+
     /// Reads a value of type `t` into a field slot (the fast path: no allocation).
     @inline(__always)
-    static func read(_ t: AvroType, _ c: inout AvroCursor, into v: inout FieldValue) throws(AvroCursor.Failure) {
+    static func read(_ t: AvroType, _ c: inout AvroCursor, into v: inout FieldInput) throws(AvroCursor.Failure) {
         switch t {
         case .null: v.kind = .null
         case .string:
@@ -114,10 +101,10 @@ final class AvroEventDecoder: EventDecoder {
                 v.int = x
             case .timestampMillis:
                 v.kind = .micros
-                v.int = x.multipliedReportingOverflow(by: 1000).partialValue
+                v.int = micros(x, per: 1000)
             case .date:
                 v.kind = .micros
-                v.int = x.multipliedReportingOverflow(by: Timestamp.microsPerDay).partialValue
+                v.int = micros(x, per: Timestamp.microsPerDay)
             }
         case .double:
             v.kind = .double

@@ -13,9 +13,9 @@ indirect enum AvroValue {
     case array([AvroValue])
     case record([(String, AvroValue)])
 
-    /// Decodes a value of type `t`.
+    /// Decodes a value of type `t`. Linear in the bytes read (zero-byte types were folded away with the schema).
     static func decode(_ t: AvroType, _ c: inout AvroCursor, depth: Int = 0) throws(AvroCursor.Failure) -> AvroValue {
-        guard depth < 64 else { throw AvroCursor.Failure(message: "value nested too deep") }
+        guard depth < AvroType.maxDepth else { throw AvroCursor.Failure(message: "value nested too deep") }
         switch t {
         case .null: return .null
         case .boolean: return .bool(try c.boolean())
@@ -24,8 +24,8 @@ indirect enum AvroValue {
             switch l {
             case .none: return .int(v)
             case .timestampMicros: return .timestamp(v)
-            case .timestampMillis: return .timestamp(v.multipliedReportingOverflow(by: 1000).partialValue)
-            case .date: return .timestamp(v.multipliedReportingOverflow(by: Timestamp.microsPerDay).partialValue)
+            case .timestampMillis: return .timestamp(AvroEventDecoder.micros(v, per: 1000))
+            case .date: return .timestamp(AvroEventDecoder.micros(v, per: Timestamp.microsPerDay))
             }
         case .float: return .double(Double(try c.float()))
         case .double: return .double(try c.double())
@@ -45,23 +45,23 @@ indirect enum AvroValue {
             return .string(symbols[Int(k)])
         case .union(let branches):
             return try decode(branches[try c.unionIndex(branches.count)], &c, depth: depth + 1)
-        case .record(_, let fields):
+        case .record(let r):
             var out: [(String, AvroValue)] = []
-            for f in fields { out.append((f.name, try decode(f.type, &c, depth: depth + 1))) }
+            out.reserveCapacity(r.fields.count)
+            for f in r.fields { out.append((f.name, try decode(f.type, &c, depth: depth + 1))) }
             return .record(out)
         case .array(let item), .map(let item):
             let isMap = if case .map = t { true } else { false }
+            let itemSize = isMap ? item.minSize.addingSaturating(1) : item.minSize
             var items: [AvroValue] = []
             var entries: [(String, AvroValue)] = []
+            var total: Int64 = 0
             while true {
-                var count = try c.long()
+                let (count, _) = try c.blockCount(itemSize: itemSize)
                 if count == 0 { break }
-                if count < 0 {
-                    _ = try c.long()
-                    count = -count
-                }
-                guard count <= Int64(c.remaining) + 1 else {
-                    throw AvroCursor.Failure(message: "block count \(count) exceeds the data left")
+                total += Int64(count)
+                guard itemSize > 0 || total <= AvroCursor.maxZeroSizeItems else {
+                    throw AvroCursor.Failure(message: "too many zero-byte items")
                 }
                 for _ in 0..<count {
                     if isMap {
@@ -92,7 +92,13 @@ indirect enum AvroValue {
         case .double(let v): out += v.isFinite ? "\(v)" : "\"\(v)\""
         case .string(let s): JSONText.appendQuoted(s, to: &out)
         case .bytes(let b): JSONText.appendQuoted(String(decoding: b, as: UTF8.self), to: &out)
-        case .timestamp(let m): JSONText.appendQuoted(Timestamp.bigQuery(m), to: &out)
+        case .timestamp(let m):
+            // Out-of-range values (refused rows quote them) are written as the number of microseconds.
+            if m >= EventRules.earliestOccurredAt && m <= EventRules.latestOccurredAt {
+                JSONText.appendQuoted(Timestamp.bigQuery(m), to: &out)
+            } else {
+                out += String(m)
+            }
         case .array(let items):
             out += "["
             for (k, v) in items.enumerated() {

@@ -6,7 +6,8 @@ import Darwin
 
 /// Splits RFC 4180 records (comma separated, `"`-quoted fields with `""` for a quote, CRLF or LF line ends,
 /// newlines inside quoted fields) in place. Quoted fields with doubled quotes are unescaped into `scratch`.
-struct CSVRecordScanner {
+/// Owns its buffers (non-copyable, freed in `deinit`).
+struct CSVRecordScanner: ~Copyable {
     enum Outcome {
         /// A record of `fieldCount` fields ending `consumed` bytes in, spanning `newlines` line breaks.
         case record(consumed: Int, newlines: Int)
@@ -33,11 +34,21 @@ struct CSVRecordScanner {
         quoted = .allocate(capacity: fieldCapacity)
     }
 
-    func free() {
+    deinit {
         scratch.deallocate()
         starts.deallocate()
         lengths.deallocate()
         quoted.deallocate()
+    }
+
+    /// The last record's fields in one read: start pointers, lengths, quoted flags and their count.
+    var fields: (starts: UnsafePointer<UnsafePointer<UInt8>?>, lengths: UnsafePointer<Int>, quoted: UnsafePointer<Bool>, count: Int) {
+        (UnsafePointer(starts), UnsafePointer(lengths), UnsafePointer(quoted), fieldCount)
+    }
+
+    /// Field `k` of the last record as text (for headers and the course reader).
+    func text(_ k: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: starts[k], count: lengths[k]), as: UTF8.self)
     }
 
     @inline(__always)

@@ -41,6 +41,9 @@ public struct EventBatch: Sendable {
     public var quarantined: [QuarantinedRecord] = []
     /// Set on the last batch of a file that stopped early (truncated or corrupt); rows before it are in the batch.
     public var failure: SourceFileError?
+    /// Set (on a batch without rows) when the file is not an events table: its columns say it is the `courses`
+    /// catalog or another table, so it was not read as events.
+    public var skipped: SkippedTable?
     /// Symbols first seen in this batch; their ids start at ``symbolBase``.
     public var newSymbols: [String] = []
     public var symbolBase: UInt32 = 1
@@ -65,6 +68,26 @@ public struct EventBatch: Sendable {
         durations.reserveCapacity(n)
         scores.reserveCapacity(n)
         positions.reserveCapacity(n)
+    }
+
+    /// Appends one valid row (the readers' path: one access to the batch per row).
+    @inline(__always)
+    mutating func append(
+        eventID: UnsafeRawBufferPointer, tenant: UInt32, org: UInt32, learner: UInt32, course: UInt32, lesson: UInt32,
+        type: EventType, occurredAt: Int64, duration: Int64, score: Double, position: Int64
+    ) {
+        eventIDBytes.append(contentsOf: eventID)
+        eventIDEnds.append(Int32(truncatingIfNeeded: eventIDBytes.count))
+        tenants.append(tenant)
+        orgs.append(org)
+        learners.append(learner)
+        courses.append(course)
+        lessons.append(lesson)
+        types.append(type)
+        self.occurredAt.append(occurredAt)
+        durations.append(duration)
+        scores.append(score)
+        positions.append(position)
     }
 
     /// The `event_id` of row `i`.

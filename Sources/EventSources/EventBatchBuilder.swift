@@ -1,23 +1,26 @@
 import LearningEvents
 
-/// Validates decoded rows (``RowFields``) and appends the good ones to the current ``EventBatch``.
-/// Applies the same rules as ``LearningEvents/LearningEvent/init(validating:)``, on bytes, in schema order.
+/// Validates decoded rows (``RowFields``) by the rule table (``LearningEvents/EventRules``, the same checks as
+/// ``LearningEvents/LearningEvent/init(validating:)``) and appends the good ones to the current ``EventBatch``;
+/// refused rows go to its quarantine, at most ``ReaderLimits/maxQuarantinedRowsPerFile`` per file.
 final class EventBatchBuilder {
     let interner: SymbolInterner
     let fields = RowFields()
     var batch: EventBatch
     let file: String
+    let limits: ReaderLimits
+    /// Rows quarantined in this file so far.
+    private(set) var quarantinedInFile = 0
 
-    init(file: String, interner: SymbolInterner) {
+    init(file: String, interner: SymbolInterner, limits: ReaderLimits) {
         self.file = file
         self.interner = interner
+        self.limits = limits
         batch = EventBatch(file: file)
     }
 
-    deinit { fields.free() }
-
-    /// Rows in the current batch, valid and quarantined.
-    var pending: Int { batch.count + batch.quarantined.count }
+    /// Rows in the current batch, valid and quarantined (a counter: one access per check on the hot path).
+    private(set) var pending = 0
 
     /// Hands out the current batch (with the symbols it introduced) and starts a new one.
     func take() -> EventBatch {
@@ -26,176 +29,74 @@ final class EventBatchBuilder {
         out.symbolBase = base
         out.newSymbols = symbols
         batch = EventBatch(file: file)
+        pending = 0
         return out
     }
 
-    func quarantine(_ record: QuarantinedRecord) { batch.quarantined.append(record) }
+    /// Quarantines a refused row; throws ``SourceFileError`` (failing the file) once the file has refused more rows
+    /// than the limit. (Untyped `throws`: Swift 6.3 crashes compiling typed throws inlined into the async decoders.)
+    func quarantine(_ record: QuarantinedRecord) throws {
+        quarantinedInFile += 1
+        guard quarantinedInFile <= limits.maxQuarantinedRowsPerFile else {
+            throw SourceFileError(
+                file: file, offset: nil,
+                message: "more than \(limits.maxQuarantinedRowsPerFile) rows quarantined (limit reached at \(record.position)); "
+                    + "the rest of the file is not read")
+        }
+        batch.quarantined.append(record)
+        pending += 1
+    }
 
     /// Validates the row in ``fields``; appends it and returns nil, or returns the first rule it breaks.
+    @inline(__always)
     func commit(position: RecordPosition) -> ValidationError? {
         let s = fields.slots
-        // event_id: unique per row, so checked and copied, not interned.
-        let e = s[0]
-        guard e.kind != .null else { return ValidationError(field: "event_id", reason: .missing) }
-        guard e.kind == .text else { return wrongType(0, "string") }
-        if let err = Self.checkID(e.bytes, "event_id") { return err }
-
-        guard let tenant = requiredSymbol(1) else { return lastError }
-        guard let org = optionalSymbol(2) else { return lastError }
-        guard let learner = requiredSymbol(3) else { return lastError }
-        guard let course = requiredSymbol(4) else { return lastError }
-        guard let lesson = optionalSymbol(5) else { return lastError }
-
-        let t = s[6]
-        guard t.kind != .null else { return ValidationError(field: "event_type", reason: .missing) }
-        guard t.kind == .text else { return wrongType(6, "string") }
-        guard let type = Self.eventType(t.bytes) else {
-            return ValidationError(field: "event_type", reason: .unknownEventType(ValidationError.excerpt(t.bytes)))
-        }
-
-        let o = s[7]
-        let micros: Int64
-        switch o.kind {
-        case .null: return ValidationError(field: "occurred_at", reason: .missing)
-        case .micros: micros = o.int
-        case .text:
-            guard let m = Timestamp.parse(bytes: o.bytes) else {
-                return ValidationError(field: "occurred_at", reason: .badTimestamp(ValidationError.excerpt(o.bytes)))
-            }
-            micros = m
-        default: return wrongType(7, "a timestamp")
-        }
-
-        let d = s[8]
+        var eventID = UnsafeRawBufferPointer(start: nil, count: 0)
+        var symbol: UInt32 = 0
+        var tenant: UInt32 = 0, org: UInt32 = 0, learner: UInt32 = 0, course: UInt32 = 0, lesson: UInt32 = 0
+        var type = EventType.enrolled
+        var micros: Int64 = 0
         var duration = EventBatch.noDuration
-        switch d.kind {
-        case .null: break
-        case .int: duration = d.int
-        case .text, .number:
-            guard let v = NumberParsing.int64(d.bytes) else {
-                return ValidationError(
-                    field: "duration_seconds",
-                    reason: .wrongType(expected: "an INT64", found: "'\(ValidationError.excerpt(d.bytes))'"))
-            }
-            duration = v
-        default: return wrongType(8, "an INT64")
-        }
-        if duration != EventBatch.noDuration && duration < 0 {
-            return ValidationError(field: "duration_seconds", reason: .negative(duration))
-        }
-
-        let sc = s[9]
         var score = Double.nan
-        switch sc.kind {
-        case .null: break
-        case .double: score = sc.double
-        case .int: score = Double(sc.int)
-        case .text, .number:
-            guard let v = NumberParsing.double(sc.bytes) else {
-                return ValidationError(
-                    field: "score", reason: .wrongType(expected: "a FLOAT64", found: "'\(ValidationError.excerpt(sc.bytes))'"))
+        let interner = self.interner
+        do throws(ValidationError) {
+            // event_id is unique per row: checked and copied, not interned.
+            _ = try EventRules.check(s[0], .eventID) { bytes in
+                eventID = bytes
+                return Identifier.isValid(bytes: bytes)
             }
-            score = v
-        default: return wrongType(9, "a FLOAT64")
+            // One access to the interner's storage for the row's identifiers.
+            try interner.withState { (table) throws(ValidationError) in
+                for field in EventField.afterEventID {
+                    switch try EventRules.check(s[field.rawValue], field, isValid: { bytes in
+                        // Repeating ids are interned; each distinct one is checked once.
+                        let (id, valid) = table.intern(bytes.baseAddress!, bytes.count)
+                        symbol = id
+                        return valid
+                    }) {
+                    case .absent: break
+                    case .identifier:
+                        switch field {
+                        case .tenantID: tenant = symbol
+                        case .orgID: org = symbol
+                        case .learnerID: learner = symbol
+                        case .courseID: course = symbol
+                        default: lesson = symbol
+                        }
+                    case .eventType(let t): type = t
+                    case .micros(let m): micros = m
+                    case .seconds(let d): duration = d
+                    case .score(let v): score = v
+                    }
+                }
+            }
+        } catch {
+            return error
         }
-        if sc.kind != .null && !(score >= 0 && score <= 1) {
-            return ValidationError(field: "score", reason: .scoreOutOfRange(score))
-        }
-
-        batch.eventIDBytes.append(contentsOf: e.bytes)
-        batch.eventIDEnds.append(Int32(truncatingIfNeeded: batch.eventIDBytes.count))
-        batch.tenants.append(tenant)
-        batch.orgs.append(org)
-        batch.learners.append(learner)
-        batch.courses.append(course)
-        batch.lessons.append(lesson)
-        batch.types.append(type)
-        batch.occurredAt.append(micros)
-        batch.durations.append(duration)
-        batch.scores.append(score)
-        batch.positions.append(position.packed)
+        batch.append(
+            eventID: eventID, tenant: tenant, org: org, learner: learner, course: course, lesson: lesson, type: type,
+            occurredAt: micros, duration: duration, score: score, position: position.packed)
+        pending += 1
         return nil
-    }
-
-    private var lastError: ValidationError?
-
-    private func wrongType(_ slot: Int, _ expected: String) -> ValidationError {
-        ValidationError(field: EventField.names[slot], reason: .wrongType(expected: expected, found: fields.slots[slot].kindName))
-    }
-
-    @inline(__always)
-    private func requiredSymbol(_ slot: Int) -> UInt32? {
-        let f = fields.slots[slot]
-        if f.kind == .null {
-            lastError = ValidationError(field: EventField.names[slot], reason: .missing)
-            return nil
-        }
-        return symbol(slot)
-    }
-
-    @inline(__always)
-    private func optionalSymbol(_ slot: Int) -> UInt32? {
-        fields.slots[slot].kind == .null ? 0 : symbol(slot)
-    }
-
-    @inline(__always)
-    private func symbol(_ slot: Int) -> UInt32? {
-        let f = fields.slots[slot]
-        guard f.kind == .text else {
-            lastError = wrongType(slot, "string")
-            return nil
-        }
-        guard f.len > 0 else {
-            lastError = ValidationError(field: EventField.names[slot], reason: .emptyIdentifier)
-            return nil
-        }
-        guard f.len <= Identifier.maxLength else {
-            lastError = ValidationError(field: EventField.names[slot], reason: .badIdentifier(ValidationError.excerpt(f.bytes)))
-            return nil
-        }
-        let id = interner.intern(f.ptr!, f.len)
-        guard interner.valid[Int(id)] else {
-            lastError = ValidationError(field: EventField.names[slot], reason: .badIdentifier(ValidationError.excerpt(f.bytes)))
-            return nil
-        }
-        return id
-    }
-
-    @inline(__always)
-    static func checkID(_ b: UnsafeRawBufferPointer, _ field: String) -> ValidationError? {
-        if b.isEmpty { return ValidationError(field: field, reason: .emptyIdentifier) }
-        if !Identifier.isValid(bytes: b) {
-            return ValidationError(field: field, reason: .badIdentifier(ValidationError.excerpt(b)))
-        }
-        return nil
-    }
-
-    private static let typeNames: [[UInt8]] = EventType.allCases.map { Array($0.name.utf8) }
-
-    /// The event type of a name, matched on bytes.
-    @inline(__always)
-    static func eventType(_ b: UnsafeRawBufferPointer) -> EventType? {
-        let n = b.count
-        guard n >= 8 else { return nil }
-        // Candidates by length and first byte; then a full compare.
-        let c: EventType
-        switch (n, b[0]) {
-        case (8, UInt8(ascii: "e")): c = .enrolled
-        case (10, UInt8(ascii: "u")): c = .unenrolled
-        case (14, UInt8(ascii: "l")): c = .lessonStarted
-        case (14, UInt8(ascii: "c")): c = .contentViewed
-        case (14, UInt8(ascii: "q")): c = .quizSubmitted
-        case (16, UInt8(ascii: "l")): c = .lessonCompleted
-        case (16, UInt8(ascii: "c")): c = .courseCompleted
-        default: return nil
-        }
-        let same = typeNames[Int(c.rawValue)].withUnsafeBytes { memcmp($0.baseAddress!, b.baseAddress!, n) == 0 }
-        return same ? c : nil
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -19,10 +19,9 @@ public final class GzipByteSource: ByteSource {
         name = inner.name
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        input = .allocate(byteCount: 1 << 20, alignment: 16)
+        input = .allocate(byteCount: 256 << 10, alignment: 16)
         guard lodestar_inflateInit2(stream, 15 + 16) == Z_OK else {
-            stream.deallocate()
-            input.deallocate()
+            // deinit frees both buffers (inflateEnd refuses a stream whose init failed).
             throw SourceFileError(file: inner.name, offset: 0, message: "zlib initialisation failed")
         }
     }
@@ -45,34 +44,32 @@ public final class GzipByteSource: ByteSource {
         }
     }
 
+    /// Reads the next compressed chunk into `input` (or notes the end of the inner stream).
+    private func refill() async throws {
+        let n = try await inner.read(into: input)
+        if n == 0 {
+            inputEOF = true
+        } else {
+            stream.pointee.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_in = uInt(n)
+            compressedOffset += Int64(n)
+        }
+    }
+
     private func inflateInto(_ buffer: UnsafeMutableRawBufferPointer) async throws -> Int {
         guard !finished, let out = buffer.baseAddress, buffer.count > 0 else { return 0 }
         stream.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
         stream.pointee.avail_out = uInt(min(buffer.count, Int(UInt32.max)))
         while stream.pointee.avail_out > 0 {
             if stream.pointee.avail_in == 0 && !inputEOF {
-                let n = try await inner.read(into: input)
-                if n == 0 {
-                    inputEOF = true
-                } else {
-                    stream.pointee.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                    stream.pointee.avail_in = uInt(n)
-                    compressedOffset += Int64(n)
-                }
+                try await refill()
             }
             let before = stream.pointee.avail_out
             let status = inflate(stream, Z_NO_FLUSH)
             if status == Z_STREAM_END {
                 // Another member may follow (concatenated gzip).
                 if stream.pointee.avail_in == 0 && !inputEOF {
-                    let n = try await inner.read(into: input)
-                    if n == 0 {
-                        inputEOF = true
-                    } else {
-                        stream.pointee.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                        stream.pointee.avail_in = uInt(n)
-                        compressedOffset += Int64(n)
-                    }
+                    try await refill()
                 }
                 if stream.pointee.avail_in == 0 && inputEOF {
                     finished = true

@@ -1,5 +1,7 @@
+import LearningEvents
+
 /// A strict, allocation-free JSON scanner for one NDJSON line: finds the top-level keys and hands the known ones'
-/// values to a callback as ``FieldValue``s pointing into the line (or into `scratch` when a string has escapes).
+/// values to a callback as ``FieldInput``s pointing into the line (or into `scratch` when a string has escapes).
 /// Everything else is checked for well-formedness and skipped. Errors carry the column.
 struct JSONScanner {
     struct Failure: Error {
@@ -33,7 +35,12 @@ struct JSONScanner {
     }
 
     /// Scans the object; `slotOf(key)` maps a key to a slot (or -1); `store(slot, value)` receives known values.
-    mutating func scanObject(slotOf: (UnsafeRawPointer, Int) -> Int, store: (Int, FieldValue) -> Void) throws(Failure) {
+    /// With `storeItem`, an array value of a known key is read item by item (`storeItem(slot, item)`; nested
+    /// arrays and objects arrive as `.other`) before `store` receives the array itself as `.other` with `int` 1.
+    mutating func scanObject(
+        slotOf: (UnsafeRawPointer, Int) -> Int, store: (Int, FieldInput) -> Void,
+        storeItem: ((Int, FieldInput) -> Void)? = nil
+    ) throws(Failure) {
         skipWS()
         guard i < n, p[i] == UInt8(ascii: "{") else { throw fail("expected a JSON object ('{')") }
         i += 1
@@ -50,7 +57,15 @@ struct JSONScanner {
                 skipWS()
                 let slot = slotOf(UnsafeRawPointer(key.ptr!), key.len)
                 if slot >= 0 {
-                    store(slot, try scanValue())
+                    if let storeItem, i < n, p[i] == UInt8(ascii: "[") {
+                        try scanArray { storeItem(slot, $0) }
+                        var v = FieldInput()
+                        v.kind = .other
+                        v.int = 1  // marks an array read item by item
+                        store(slot, v)
+                    } else {
+                        store(slot, try scanValue())
+                    }
                 } else {
                     try skipValue(depth: 1)
                 }
@@ -73,9 +88,9 @@ struct JSONScanner {
     }
 
     /// A value for a known field.
-    mutating func scanValue() throws(Failure) -> FieldValue {
+    mutating func scanValue() throws(Failure) -> FieldInput {
         guard i < n else { throw fail("missing value") }
-        var v = FieldValue()
+        var v = FieldInput()
         switch p[i] {
         case UInt8(ascii: "\""):
             let s = try scanString()
@@ -105,6 +120,45 @@ struct JSONScanner {
             throw fail("invalid JSON value (NaN, Infinity and bare words are not JSON)")
         }
         return v
+    }
+
+    /// Scans an array at `i`, handing each item (as ``scanValue()`` reads it) to `each`.
+    mutating func scanArray(_ each: (FieldInput) -> Void) throws(Failure) {
+        i += 1
+        skipWS()
+        if i < n, p[i] == UInt8(ascii: "]") {
+            i += 1
+            return
+        }
+        while true {
+            skipWS()
+            each(try scanValue())
+            skipWS()
+            guard i < n else { throw fail("unterminated array") }
+            if p[i] == UInt8(ascii: ",") {
+                i += 1
+                continue
+            }
+            if p[i] == UInt8(ascii: "]") {
+                i += 1
+                return
+            }
+            throw fail("expected ',' or ']'")
+        }
+    }
+
+    /// Scans `text` as one JSON array of scalars (a CSV cell holding `["a","b"]`), handing items to `each`;
+    /// throws when it is anything else.
+    static func scanArrayText(_ text: UnsafeRawBufferPointer, scratch: UnsafeMutablePointer<UInt8>, _ each: (FieldInput) -> Void)
+        throws(Failure)
+    {
+        guard let base = text.baseAddress, text.count > 0 else { throw Failure(column: 1, message: "empty") }
+        var s = JSONScanner(base.assumingMemoryBound(to: UInt8.self), text.count, scratch: scratch)
+        s.skipWS()
+        guard s.i < s.n, s.p[s.i] == UInt8(ascii: "[") else { throw s.fail("expected a JSON array ('[')") }
+        try s.scanArray(each)
+        s.skipWS()
+        guard s.i == s.n else { throw s.fail("unexpected text after the array") }
     }
 
     mutating func literal(_ word: StaticString) throws(Failure) {

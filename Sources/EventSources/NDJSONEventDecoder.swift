@@ -9,74 +9,58 @@ import LearningEvents
 /// as strings, TIMESTAMP as `YYYY-MM-DD HH:MM:SS[.ffffff] UTC`, NULL fields omitted, unknown keys ignored.
 ///
 /// Lines are scanned in place (``JSONScanner``) for the ten known keys; a line that is not valid JSON or UTF-8, or
-/// breaks a rule, is quarantined with its line number. Lines longer than `maxLine` bytes are quarantined unread.
-final class NDJSONEventDecoder: EventDecoder {
+/// breaks a rule, is quarantined with its line number. Lines longer than the record limit are quarantined unread.
+final class NDJSONEventDecoder: RowDecoder {
     let reader: ByteReader
-    let builder: EventBatchBuilder
     let name: String
     let maxLine: Int
     private var line = 0
-    private var done = false
-    private var scratch: UnsafeMutablePointer<UInt8>
-    private var scratchCapacity: Int
+    private var scratch: ScratchBuffer
     /// Slot of the key seen at each position of the previous line (keys usually come in the same order).
     private var predicted = [Int](repeating: -1, count: 32)
 
-    init(source: any ByteSource, interner: SymbolInterner, maxLine: Int = 32 << 20) {
+    init(source: any ByteSource, maxLine: Int) {
         name = source.name
         self.maxLine = maxLine
         reader = ByteReader(source: source, limit: maxLine + 1)
-        builder = EventBatchBuilder(file: source.name, interner: interner)
-        scratchCapacity = 1 << 16
-        scratch = .allocate(capacity: scratchCapacity)
+        scratch = ScratchBuffer(capacity: 1 << 16)
     }
 
-    deinit { scratch.deallocate() }
+    var offset: Int64 { reader.offset }
 
-    func nextBatch(maxRows: Int) async -> EventBatch? {
-        if done { return nil }
-        builder.batch.reserve(maxRows)
-        do {
-            while builder.pending < maxRows {
-                if try await !step(maxRows: maxRows) {
-                    done = true
-                    break
-                }
-            }
-        } catch let error as SourceFileError {
-            builder.batch.failure = error
-            done = true
-        } catch {
-            builder.batch.failure = SourceFileError(file: name, offset: reader.offset, message: "\(error)")
-            done = true
-        }
-        let batch = builder.take()
-        if batch.count == 0 && batch.quarantined.isEmpty && batch.failure == nil { return nil }
-        return batch
+    func columns() async throws -> [String]? {
+        try await NDJSONLines.firstObjectKeys(reader, maxLine: maxLine)
     }
 
     /// Decodes the complete lines in the window, then reads more. Returns false at the end of the stream.
-    private func step(maxRows: Int) async throws -> Bool {
+    func decodeRows(into builder: EventBatchBuilder, maxRows: Int) async throws -> Bool {
         while builder.pending < maxRows {
-            let avail = reader.available
-            let p = reader.current.assumingMemoryBound(to: UInt8.self)
+            let v = reader.view
+            let avail = v.available
+            let p = v.current
             if avail > 0, let nl = memchr(p, 0x0a, avail) {
                 let len = UnsafeRawPointer(nl) - UnsafeRawPointer(p)
                 line += 1
-                process(p, len)
+                try process(p, len, builder)
                 reader.consume(len + 1)
                 continue
             }
-            if reader.atEOF {
+            if v.atEOF {
                 if avail > 0 {
                     line += 1
-                    process(p, avail)
+                    try process(p, avail, builder)
                     reader.consume(avail)
                 }
                 return false
             }
             if avail > maxLine {
-                try await skipLongLine()
+                line += 1
+                try builder.quarantine(
+                    QuarantinedRecord(
+                        source: name, position: .line(line),
+                        rawBytes: UnsafeRawBufferPointer(start: reader.current, count: min(avail, QuarantinedRecord.rawLimit)),
+                        reason: "line longer than \(maxLine) bytes; skipped"))
+                try await NDJSONLines.skipLine(reader)
                 continue
             }
             try await reader.fill(minimum: avail + 1)
@@ -85,56 +69,44 @@ final class NDJSONEventDecoder: EventDecoder {
         return true
     }
 
-    private func skipLongLine() async throws {
-        line += 1
-        let head = UnsafeRawBufferPointer(start: reader.current, count: min(reader.available, QuarantinedRecord.rawLimit))
-        builder.quarantine(
-            QuarantinedRecord(
-                source: name, position: .line(line), rawBytes: head,
-                reason: "line longer than \(maxLine) bytes; skipped"))
-        while true {
-            let avail = reader.available
-            if avail > 0, let nl = memchr(reader.current, 0x0a, avail) {
-                reader.consume(UnsafeRawPointer(nl) - reader.current + 1)
-                reader.shrinkIfLarge()
-                return
-            }
-            reader.consume(avail)
-            if reader.atEOF { return }
-            try await reader.fill()
+    private func process(_ p: UnsafePointer<UInt8>, _ rawLen: Int, _ builder: EventBatchBuilder) throws {
+        var len = rawLen
+        if len > 0 && p[len - 1] == 0x0d { len -= 1 }
+        if NDJSONLines.isBlank(p, len) { return }
+        let raw = UnsafeRawBufferPointer(start: p, count: len)
+        let slots = builder.fields.slots
+        builder.fields.reset()
+        scratch.reserve(len)
+        let scanned = Self.scan(raw, into: slots, scratch: scratch.pointer, predicted: &predicted)
+        if let message = scanned {
+            try builder.quarantine(QuarantinedRecord(source: name, position: .line(line), rawBytes: raw, reason: message))
+            return
+        }
+        if let err = builder.commit(position: .line(line)) {
+            try builder.quarantine(
+                QuarantinedRecord(source: name, position: .line(line), rawBytes: raw, reason: err.description, field: err.field))
         }
     }
 
-    private func process(_ p: UnsafePointer<UInt8>, _ rawLen: Int) {
-        var len = rawLen
-        if len > 0 && p[len - 1] == 0x0d { len -= 1 }
-        // Blank lines carry no row.
-        var blank = true
-        for k in 0..<len where p[k] != 0x20 && p[k] != 0x09 {
-            blank = false
-            break
+    /// Scans one JSON object line into the event slots; returns the reason when the line is not a JSON object (or
+    /// not UTF-8). `predicted` remembers the field of each key position (keys usually come in the same order).
+    @inline(__always)
+    static func scan(
+        _ raw: UnsafeRawBufferPointer, into slots: UnsafeMutablePointer<FieldInput>, scratch: UnsafeMutablePointer<UInt8>,
+        predicted: inout [Int]
+    ) -> String? {
+        let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let len = raw.count
+        if NDJSONLines.hasHighBytes(p, len), String(validating: raw, as: UTF8.self) == nil {
+            return "line is not valid UTF-8"
         }
-        if blank { return }
-        let raw = UnsafeRawBufferPointer(start: p, count: len)
-        if Self.hasHighBytes(p, len), String(validating: raw, as: UTF8.self) == nil {
-            builder.quarantine(
-                QuarantinedRecord(source: name, position: .line(line), rawBytes: raw, reason: "line is not valid UTF-8"))
-            return
-        }
-        if len > scratchCapacity {
-            scratch.deallocate()
-            scratchCapacity = len
-            scratch = .allocate(capacity: len)
-        }
-        builder.fields.reset()
-        let slots = builder.fields.slots
         var scanner = JSONScanner(p, len, scratch: scratch)
         var position = 0
         do {
             try scanner.scanObject(
                 slotOf: { kp, kl in
                     defer { position += 1 }
-                    if position < 32 {
+                    if position < predicted.count {
                         let guess = predicted[position]
                         if guess >= 0 && EventField.matches(slot: guess, kp, kl) { return guess }
                         let s = EventField.slot(bytes: kp, count: kl)
@@ -145,32 +117,8 @@ final class NDJSONEventDecoder: EventDecoder {
                 },
                 store: { slot, value in slots[slot] = value })
         } catch {
-            builder.quarantine(
-                QuarantinedRecord(
-                    source: name, position: .line(line), rawBytes: raw,
-                    reason: "invalid JSON at column \(error.column): \(error.message)"))
-            return
+            return "invalid JSON at column \(error.column): \(error.message)"
         }
-        if let err = builder.commit(position: .line(line)) {
-            builder.quarantine(
-                QuarantinedRecord(
-                    source: name, position: .line(line), rawBytes: raw, reason: err.description, field: err.field))
-        }
-    }
-
-    @inline(__always)
-    static func hasHighBytes(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        var i = 0
-        let raw = UnsafeRawPointer(p)
-        var acc: UInt64 = 0
-        while i + 8 <= n {
-            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            i += 8
-        }
-        while i < n {
-            acc |= UInt64(p[i])
-            i += 1
-        }
-        return acc & 0x8080_8080_8080_8080 != 0
+        return nil
     }
 }

@@ -15,7 +15,8 @@ public enum RecordPosition: Sendable, Hashable, CustomStringConvertible {
     var packed: Int64 {
         switch self {
         case .line(let l): Int64(l)
-        case .avro(let b, let r): -(Int64(b) << 32 | Int64(r)) - 1
+        // Blocks below 2^31 and records below 2^32 (a block holds at most 2^28 records) pack exactly.
+        case .avro(let b, let r): -(Int64(truncatingIfNeeded: b & 0x7fff_ffff) << 32 | Int64(truncatingIfNeeded: r & 0xffff_ffff)) - 1
         }
     }
 

@@ -1,14 +1,17 @@
-/// The ten event field slots of the row being decoded.
-struct RowFields {
-    let slots: UnsafeMutablePointer<FieldValue>
+import LearningEvents
+
+/// The ten event field slots of the row being decoded (indexed by ``LearningEvents/EventField`` raw values).
+/// Owns its buffer: non-copyable, freed when its owner goes.
+struct RowFields: ~Copyable {
+    let slots: UnsafeMutablePointer<FieldInput>
     static let count = EventField.allCases.count
 
     init() {
         slots = .allocate(capacity: Self.count)
-        slots.initialize(repeating: FieldValue(), count: Self.count)
+        slots.initialize(repeating: FieldInput(), count: Self.count)
     }
 
-    func free() { slots.deallocate() }
+    deinit { slots.deallocate() }
 
     @inline(__always)
     func reset() {

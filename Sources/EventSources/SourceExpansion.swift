@@ -6,7 +6,8 @@ import Darwin
 #endif
 
 /// Turns the locations a user gives (a file, a folder, a glob such as `exports/events-*.avro`, or
-/// `gs://bucket/prefix*`) into the files to read, sorted by name within each location.
+/// `gs://bucket/prefix*`) into the files to read, sorted by name within each location. A folder is read with its
+/// subfolders (an export's `events/` and `courses/`); which files hold which table is told from their columns.
 enum SourceExpansion {
     struct Failure: Error, CustomStringConvertible {
         let location: String
@@ -42,20 +43,36 @@ enum SourceExpansion {
             throw Failure(location: location, message: "no such file or folder")
         }
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            guard let dir = opendir(location) else { throw Failure(location: location, message: "cannot list folder") }
-            defer { closedir(dir) }
-            var names: [String] = []
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-                }
-                if name.hasPrefix(".") { continue }
-                if ExportFormat.of(fileName: name) != nil { names.append(name) }
-            }
-            let base = location.hasSuffix("/") ? location : location + "/"
-            return names.sorted().map { .local(path: base + $0) }
+            var out: [String] = []
+            let folder = location.count > 1 && location.hasSuffix("/") ? String(location.dropLast()) : location
+            try listFolder(folder, depth: 0, into: &out)
+            return out.map { .local(path: $0) }
         }
         return [.local(path: location)]
+    }
+
+    /// Subfolders read below a folder given as a location (an export's `events/` and `courses/`, shards below).
+    static let maxFolderDepth = 8
+
+    /// The files with known extensions in `folder` and its subfolders (hidden names skipped), sorted by path.
+    static func listFolder(_ folder: String, depth: Int, into out: inout [String]) throws {
+        guard let dir = opendir(folder) else { throw Failure(location: folder, message: "cannot list folder") }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        closedir(dir)
+        for name in names.sorted() {
+            let path = folder + "/" + name
+            if isDirectory(path) {
+                if depth < maxFolderDepth { try listFolder(path, depth: depth + 1, into: &out) }
+            } else if ExportFormat.of(fileName: name) != nil {
+                out.append(path)
+            }
+        }
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -8,25 +8,43 @@ import LearningEvents
 /// Interns repeating identifiers (tenant, learner, course, lesson, org) by their raw bytes: each distinct value is
 /// stored once, checked against the identifier rule once, and turned into a `String` once. Symbol 0 is "none".
 ///
-/// Open addressing over a byte arena; no `String` is built on the hot path.
+/// Open addressing over a byte arena; no `String` is built on the hot path. The state is one struct, so a lookup
+/// is one exclusive access to the class's storage, not one per array.
 final class SymbolInterner {
-    private var arena: [UInt8] = []
-    private var starts: [Int] = [0]
-    private var lengths: [Int] = [0]
-    /// Whether each symbol follows the identifier rule.
-    private(set) var valid: [Bool] = [false]
-    private var table: [UInt32]
-    private var mask: Int
-    /// Symbols already handed out as strings in a batch (``takeNewSymbols()``).
-    private var exported = 1
+    private var state = SymbolTableState()
 
-    init() {
-        table = [UInt32](repeating: 0, count: 1 << 12)
-        mask = (1 << 12) - 1
-        arena.reserveCapacity(1 << 16)
+    var count: Int { state.starts.count }
+
+    /// The symbol of the `n` bytes at `p` (added when new) and whether it follows the identifier rule.
+    @inline(__always)
+    func intern(_ p: UnsafeRawPointer, _ n: Int) -> (id: UInt32, valid: Bool) { state.intern(p, n) }
+
+    /// Runs `body` with the table's storage: one exclusive access for a whole row's identifiers.
+    @inline(__always)
+    func withState<R>(_ body: (inout SymbolTableState) throws(ValidationError) -> R) throws(ValidationError) -> R {
+        try body(&state)
     }
 
-    var count: Int { starts.count }
+    /// The text of symbol `id`.
+    func string(_ id: UInt32) -> String { state.string(id) }
+
+    /// The symbols added since the last call, as strings, with the id of the first.
+    func takeNewSymbols() -> (base: UInt32, symbols: [String]) { state.takeNewSymbols() }
+}
+
+/// The storage of a ``SymbolInterner``.
+struct SymbolTableState {
+    var arena: [UInt8] = []
+    var starts: [Int] = [0]
+    var lengths: [Int] = [0]
+    /// Whether each symbol follows the identifier rule.
+    var valid: [Bool] = [false]
+    var table = [UInt32](repeating: 0, count: 1 << 12)
+    var mask = (1 << 12) - 1
+    /// Symbols already handed out as strings in a batch (``takeNewSymbols()``).
+    var exported = 1
+
+    init() { arena.reserveCapacity(1 << 16) }
 
     @inline(__always)
     static func hash(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
@@ -54,43 +72,45 @@ final class SymbolInterner {
         return h
     }
 
-    /// The symbol of the `n` bytes at `p`, adding it when new.
-    func intern(_ p: UnsafeRawPointer, _ n: Int) -> UInt32 {
+    mutating func intern(_ p: UnsafeRawPointer, _ n: Int) -> (id: UInt32, valid: Bool) {
         var slot = Int(truncatingIfNeeded: Self.hash(p, n)) & mask
         while true {
             let id = table[slot]
             if id == 0 { break }
             let i = Int(id)
             if lengths[i] == n {
-                let same = arena.withUnsafeBytes { memcmp($0.baseAddress! + starts[i], p, n) == 0 }
-                if same { return id }
+                let start = starts[i]
+                let same = arena.withUnsafeBytes { memcmp($0.baseAddress! + start, p, n) == 0 }
+                if same { return (id, valid[i]) }
             }
             slot = (slot + 1) & mask
         }
         let id = UInt32(starts.count)
+        let ok = Identifier.isValid(bytes: UnsafeRawBufferPointer(start: p, count: n))
         starts.append(arena.count)
         lengths.append(n)
         arena.append(contentsOf: UnsafeRawBufferPointer(start: p, count: n))
-        valid.append(Identifier.isValid(bytes: UnsafeRawBufferPointer(start: p, count: n)))
+        valid.append(ok)
         table[slot] = id
         if starts.count * 2 > table.count { grow() }
-        return id
+        return (id, ok)
     }
 
-    private func grow() {
+    private mutating func grow() {
         let newSize = table.count * 2
-        table = [UInt32](repeating: 0, count: newSize)
-        mask = newSize - 1
+        var t = [UInt32](repeating: 0, count: newSize)
+        let m = newSize - 1
         arena.withUnsafeBytes { a in
             for i in 1..<starts.count {
-                var slot = Int(truncatingIfNeeded: Self.hash(a.baseAddress! + starts[i], lengths[i])) & mask
-                while table[slot] != 0 { slot = (slot + 1) & mask }
-                table[slot] = UInt32(i)
+                var slot = Int(truncatingIfNeeded: Self.hash(a.baseAddress! + starts[i], lengths[i])) & m
+                while t[slot] != 0 { slot = (slot + 1) & m }
+                t[slot] = UInt32(i)
             }
         }
+        table = t
+        mask = m
     }
 
-    /// The text of symbol `id`.
     func string(_ id: UInt32) -> String {
         let i = Int(id)
         return arena.withUnsafeBytes {
@@ -98,8 +118,7 @@ final class SymbolInterner {
         }
     }
 
-    /// The symbols added since the last call, as strings, with the id of the first.
-    func takeNewSymbols() -> (base: UInt32, symbols: [String]) {
+    mutating func takeNewSymbols() -> (base: UInt32, symbols: [String]) {
         let first = exported
         var out: [String] = []
         out.reserveCapacity(starts.count - first)

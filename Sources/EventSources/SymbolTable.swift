@@ -1,6 +1,6 @@
 /// Maps the symbol ids of ``EventBatch`` columns back to strings. Symbol 0 is "none" (a null `org_id` or `lesson_id`).
 ///
-/// A reader numbers symbols across all the files of one ``EventSource``; each batch carries the symbols it added,
+/// A reader numbers symbols across all the files of one ``ExportSource``; each batch carries the symbols it added,
 /// and ``absorb(_:)`` appends them, so a consumer that absorbs every batch in order can resolve every id.
 public struct SymbolTable: Sendable {
     /// The strings by id; index 0 is the empty string ("none").

@@ -35,21 +35,31 @@ public enum EventType: UInt8, CaseIterable, Sendable, Hashable {
 
     /// The event type whose UTF-8 name is `bytes`, or nil (no allocation: readers call this per row).
     public init?(bytes: UnsafeRawBufferPointer) {
-        for candidate in EventType.allCases where candidate.matches(bytes) {
-            self = candidate
-            return
-        }
-        return nil
+        guard let t = Self.match(bytes) else { return nil }
+        self = t
     }
 
-    private func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let utf8 = name.utf8
-        guard bytes.count == utf8.count else { return false }
-        var i = 0
-        for b in utf8 {
-            if bytes[i] != b { return false }
-            i += 1
+    @usableFromInline
+    static let nameBytes: [[UInt8]] = allCases.map { Array($0.name.utf8) }
+
+    /// The event type named by `b`, matched on bytes: candidates by length and first byte, then one compare.
+    @inlinable @inline(__always)
+    public static func match(_ b: UnsafeRawBufferPointer) -> EventType? {
+        let n = b.count
+        guard n >= 8 else { return nil }
+        let c: EventType
+        switch (n, b[0]) {
+        case (8, UInt8(ascii: "e")): c = .enrolled
+        case (10, UInt8(ascii: "u")): c = .unenrolled
+        case (14, UInt8(ascii: "l")): c = .lessonStarted
+        case (14, UInt8(ascii: "c")): c = .contentViewed
+        case (14, UInt8(ascii: "q")): c = .quizSubmitted
+        case (16, UInt8(ascii: "l")): c = .lessonCompleted
+        case (16, UInt8(ascii: "c")): c = .courseCompleted
+        default: return nil
         }
-        return true
+        let name = nameBytes[Int(c.rawValue)]
+        for i in 0..<n where name[i] != b[i] { return nil }
+        return c
     }
 }

@@ -1,5 +1,5 @@
-/// One learning event, validated: every identifier follows ``Identifier``, the score is in 0…1, the duration is
-/// not negative. Build one with ``init(validating:)`` from a ``RawLearningEvent``; readers do the same checks on bytes.
+/// One learning event, validated by the rule table (``EventField/rule``): every identifier follows ``Identifier``,
+/// `occurred_at` is within years 1970–2200, the duration is in 0…30 days, the score in 0…1. Build one with ``init(validating:)`` from a ``RawLearningEvent``; readers do the same checks on bytes.
 ///
 /// `occurredAt` is microseconds since the Unix epoch (UTC), the unit of BigQuery TIMESTAMP and Avro
 /// `timestamp-micros`; ``Timestamp`` converts it to and from text.
@@ -37,7 +37,8 @@ public struct LearningEvent: Sendable, Hashable {
         self.score = score
     }
 
-    /// Validates `raw`; throws the first rule it breaks, in schema field order.
+    /// Validates `raw` by the rule table (``EventField/rule``, ``EventRules``); throws the first rule it breaks,
+    /// in schema field order, exactly as the export readers do for a row with the same values.
     ///
     /// ```swift
     /// var raw = RawLearningEvent()
@@ -46,33 +47,35 @@ public struct LearningEvent: Sendable, Hashable {
     /// let event = try LearningEvent(validating: raw)
     /// ```
     public init(validating raw: RawLearningEvent) throws(ValidationError) {
-        eventID = try Self.requiredID(raw.eventID, "event_id")
-        tenantID = try Self.requiredID(raw.tenantID, "tenant_id")
-        orgID = try Self.optionalID(raw.orgID, "org_id")
-        learnerID = try Self.requiredID(raw.learnerID, "learner_id")
-        courseID = try Self.requiredID(raw.courseID, "course_id")
-        lessonID = try Self.optionalID(raw.lessonID, "lesson_id")
-        guard let typeName = raw.eventType else { throw ValidationError(field: "event_type", reason: .missing) }
-        guard let t = EventType(name: typeName) else {
-            throw ValidationError(field: "event_type", reason: .unknownEventType(ValidationError.excerpt(typeName)))
-        }
-        type = t
-        if let micros = raw.occurredAtMicros {
-            occurredAt = micros
-        } else if let text = raw.occurredAt {
-            guard let micros = Timestamp.parse(text) else {
-                throw ValidationError(field: "occurred_at", reason: .badTimestamp(ValidationError.excerpt(text)))
+        var ids = [String?](repeating: nil, count: 6)
+        var type = EventType.enrolled
+        var micros: Int64 = 0
+        var duration: Int64?
+        var score: Double?
+        for field in EventField.allCases {
+            let result: Result<EventRules.Verdict, ValidationError> = raw[field].withInput { input in
+                do throws(ValidationError) {
+                    let verdict = try EventRules.check(input, field, isValid: Identifier.isValid(bytes:))
+                    if case .identifier(let bytes) = verdict {
+                        ids[field.rawValue] = String(decoding: bytes, as: UTF8.self)
+                    }
+                    return .success(verdict)
+                } catch {
+                    return .failure(error)
+                }
             }
-            occurredAt = micros
-        } else {
-            throw ValidationError(field: "occurred_at", reason: .missing)
+            switch result {
+            case .failure(let error): throw error
+            case .success(.eventType(let t)): type = t
+            case .success(.micros(let m)): micros = m
+            case .success(.seconds(let d)): duration = d
+            case .success(.score(let s)): score = s
+            case .success(.absent), .success(.identifier): break
+            }
         }
-        if let d = raw.durationSeconds, d < 0 { throw ValidationError(field: "duration_seconds", reason: .negative(d)) }
-        durationSeconds = raw.durationSeconds
-        if let s = raw.score, !(s >= 0 && s <= 1) {
-            throw ValidationError(field: "score", reason: .scoreOutOfRange(s))
-        }
-        score = raw.score
+        self.init(
+            eventID: ids[0]!, tenantID: ids[1]!, orgID: ids[2], learnerID: ids[3]!, courseID: ids[4]!, lessonID: ids[5],
+            type: type, occurredAt: micros, durationSeconds: duration, score: score)
     }
 
     static func requiredID(_ value: String?, _ field: String) throws(ValidationError) -> String {

@@ -123,10 +123,17 @@ public enum Timestamp {
         let (y, m, d) = civilFromDays(days)
         let secs = Int(rest / 1_000_000)
         let frac = Int(rest % 1_000_000)
+        // Any Int64 formats (years before 1 or after 9999 get a sign or more digits): quarantine reasons quote
+        // out-of-range values, so formatting must never trap.
         @inline(__always) func put(_ v: Int, _ width: Int) {
-            var div = 1
-            for _ in 1..<width { div *= 10 }
-            var x = v
+            if v < 0 { out.append(UInt8(ascii: "-")) }
+            var x = v.magnitude
+            var div: UInt = 1
+            var digits = 1
+            while digits < width || x / div >= 10 {
+                div *= 10
+                digits += 1
+            }
             while div > 0 {
                 out.append(UInt8(48 + (x / div) % 10))
                 x %= div

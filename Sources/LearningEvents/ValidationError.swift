@@ -23,6 +23,10 @@ public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertibl
         case badTimestamp(String)
         /// A value of the wrong type (e.g. text where a number belongs); says what was expected.
         case wrongType(expected: String, found: String)
+        /// `occurred_at` (microseconds since the epoch) outside the years 1970–2200.
+        case timestampOutOfRange(Int64)
+        /// `duration_seconds` above ``EventRules/maxDurationSeconds`` (30 days).
+        case durationTooLong(Int64)
     }
 
     /// The field name as in the schema (`score`, `occurred_at`, …).
@@ -47,6 +51,10 @@ public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertibl
         case .negative(let v): "\(field): \(v) is negative"
         case .badTimestamp(let v): "\(field): '\(v)' is not an RFC 3339 or BigQuery timestamp"
         case .wrongType(let expected, let found): "\(field): expected \(expected), found \(found)"
+        case .timestampOutOfRange(let v):
+            "\(field): \(Timestamp.rfc3339(v)) (\(v) µs) is outside the years 1970–2200"
+        case .durationTooLong(let v):
+            "\(field): \(v) is more than 30 days (\(EventRules.maxDurationSeconds) s)"
         }
     }
 

@@ -32,7 +32,7 @@ public struct EnrolmentState: Sendable, Equatable {
     /// Bit `i`: active on day `anchorDay − i`.
     public private(set) var activeDays: UInt64 = 0
     public var totals = ActivityTotals()
-    /// Bumped by every write of the stream: a conditional update on it refuses a write based on a stale read.
+    /// Bumped by every write of the stream (0 as written by the batch): how many stream writes the state has seen.
     public var revision: Int64 = 0
 
     /// An empty state anchored at `anchorDay`.

@@ -28,10 +28,18 @@ extension ALSModel {
     /// inconsistent shapes.
     public init(artifact bytes: [UInt8]) throws {
         let (meta, payload) = try ModelArtifact.decode(bytes, kind: .als, as: ALSArtifactMetadata.self)
+        do {
+            try meta.configuration.validate()
+        } catch let error as ModelsError {
+            throw ArtifactError.corruptMetadata(error.description)
+        }
         let f = meta.factors, nl = meta.learnerCount, nc = meta.courseCount
+        // Sizes come from the file: checked arithmetic, never a trap.
+        let (rows, o1) = nl.addingReportingOverflow(nc)
+        let (values, o2) = rows.multipliedReportingOverflow(by: f)
         guard f == meta.configuration.factors, f >= 1, nl >= 0, nc >= 0, meta.learnerIDs.count == nl,
               meta.courseIDs.count == nc, meta.coursePopularity.count == nc,
-              payload.count == (nl + nc) * f
+              !o1, !o2, payload.count == values
         else {
             throw ArtifactError.shapeMismatch(
                 "\(nl) learners (\(meta.learnerIDs.count) ids), \(nc) courses (\(meta.courseIDs.count) ids), "

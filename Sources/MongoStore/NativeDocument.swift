@@ -22,12 +22,22 @@ final class NativeDocument {
 
     deinit { bson_destroy(pointer) }
 
+    /// Nesting read at most; MongoDB itself stores at most 100 levels. Deeper values read as null (and make
+    /// ``read(_:truncated:)`` report it): the reader recurses, so this bounds its stack.
+    static let maxDepth = 128
+
     /// Copies a libbson document (not owned) into Swift values.
     static func read(_ pointer: OpaquePointer) -> BSONDocument {
+        var truncated = false
+        return read(pointer, truncated: &truncated)
+    }
+
+    /// Copies a libbson document into Swift values; `truncated` is set when it nests deeper than ``maxDepth``.
+    static func read(_ pointer: OpaquePointer, truncated: inout Bool) -> BSONDocument {
         guard let iter = lodestar_iter_new() else { return BSONDocument() }
         defer { lodestar_iter_free(iter) }
         guard bson_iter_init(iter, pointer) else { return BSONDocument() }
-        return readDocument(iter)
+        return readDocument(iter, depth: 0, truncated: &truncated)
     }
 
     func read() -> BSONDocument { NativeDocument.read(pointer) }
@@ -83,22 +93,22 @@ final class NativeDocument {
 
     // MARK: reading
 
-    private static func readDocument(_ iter: OpaquePointer) -> BSONDocument {
+    private static func readDocument(_ iter: OpaquePointer, depth: Int, truncated: inout Bool) -> BSONDocument {
         var elements: [BSONDocument.Element] = []
         while bson_iter_next(iter) {
             let key = String(cString: bson_iter_key(iter))
-            elements.append(.init(key: key, value: readValue(iter)))
+            elements.append(.init(key: key, value: readValue(iter, depth: depth, truncated: &truncated)))
         }
         return BSONDocument(elements)
     }
 
-    private static func readArray(_ iter: OpaquePointer) -> [BSON] {
+    private static func readArray(_ iter: OpaquePointer, depth: Int, truncated: inout Bool) -> [BSON] {
         var items: [BSON] = []
-        while bson_iter_next(iter) { items.append(readValue(iter)) }
+        while bson_iter_next(iter) { items.append(readValue(iter, depth: depth, truncated: &truncated)) }
         return items
     }
 
-    private static func readValue(_ iter: OpaquePointer) -> BSON {
+    private static func readValue(_ iter: OpaquePointer, depth: Int, truncated: inout Bool) -> BSON {
         switch bson_iter_type(iter) {
         case BSON_TYPE_DOUBLE: return .double(bson_iter_double(iter))
         case BSON_TYPE_UTF8:
@@ -108,10 +118,16 @@ final class NativeDocument {
             return .string(String(decoding: buf, as: UTF8.self))
         case BSON_TYPE_DOCUMENT, BSON_TYPE_ARRAY:
             let isArray = bson_iter_type(iter) == BSON_TYPE_ARRAY
+            guard depth < maxDepth else {
+                truncated = true
+                return .null
+            }
             guard let child = lodestar_iter_new() else { return .null }
             defer { lodestar_iter_free(child) }
             guard bson_iter_recurse(iter, child) else { return isArray ? .array([]) : .document(BSONDocument()) }
-            return isArray ? .array(readArray(child)) : .document(readDocument(child))
+            return isArray
+                ? .array(readArray(child, depth: depth + 1, truncated: &truncated))
+                : .document(readDocument(child, depth: depth + 1, truncated: &truncated))
         case BSON_TYPE_BINARY:
             var subtype = bson_subtype_t(rawValue: 0)
             var len: UInt32 = 0

@@ -32,7 +32,7 @@ struct ExportAggregation {
 
     /// Reads the export; `flush` receives quarantine documents in batches of `writeBatchSize`.
     func run(rows: QuarantineRows, flush: ([QuarantineDocument]) async throws -> Void) async throws -> Result {
-        let source = EventSource(options.source, gcs: options.storage.gcs)
+        let source = ExportSource(options.source, gcs: options.storage.gcs)
         let clock = ContinuousClock()
         let start = clock.now
         var cutoffs: [String: Cutoffs] = [:]
@@ -106,7 +106,7 @@ struct ExportAggregation {
     }
 
     /// The newest accepted `occurred_at` of each tenant the run covers (a quick columnar pass).
-    func newestPerTenant(_ source: EventSource) async throws -> [String: Int64] {
+    func newestPerTenant(_ source: ExportSource) async throws -> [String: Int64] {
         let limit = futureLimit
         var newestBySymbol: [UInt32: Int64] = [:]
         var symbols = SymbolTable()

@@ -21,13 +21,13 @@ struct BenchIngest: AsyncParsableCommand {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         let t0 = Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-        let files = try await EventSource(paths).files().map(\.description)
+        let files = try await ExportSource(paths).files().map(\.description)
         var valid = 0
         var bad = 0
         var failed = 0
         if parallel <= 1 {
             // One source over all files, read one after another (the normal path; what the RSS rows measure).
-            for try await batch in EventSource(files).batches() {
+            for try await batch in ExportSource(files).batches() {
                 valid += batch.count
                 bad += batch.quarantined.count
                 if batch.failure != nil { failed += 1 }
@@ -41,7 +41,7 @@ struct BenchIngest: AsyncParsableCommand {
                     next += 1
                     group.addTask {
                         var v = 0, b = 0, x = 0
-                        for try await batch in EventSource([f]).batches() {
+                        for try await batch in ExportSource([f]).batches() {
                             v += batch.count
                             b += batch.quarantined.count
                             if batch.failure != nil { x += 1 }

@@ -20,6 +20,11 @@ struct Lodestar: AsyncParsableCommand {
             BenchModels.self,
             ServeCommand.self,
             TokenCommand.self,
+            PublishCommand.self,
+            PubSubCommand.self,
+            BenchStreamApply.self,
+            JobsCommand.self,
+            ServeCommand.self,
         ]
     )
 

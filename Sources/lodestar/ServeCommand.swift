@@ -1,26 +1,38 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MongoStore
 import ServiceLifecycle
 
-/// `lodestar serve [--port P]`: the long-running parts in one `ServiceGroup` (SIGTERM/SIGINT drain them).
-/// The HTTP API is built in `ServeCommand+api.swift`.
+/// `lodestar serve [--port P] [--only api|scheduler|consumer]…`: the long-running parts in one `ServiceGroup`.
+/// SIGTERM (or SIGINT) starts a graceful shutdown: each service stops taking new work, finishes or hands back what it
+/// holds within its grace period, and the process exits 0.
+///
+/// Each part builds its `Service` in its own file (`ServeCommand+api.swift`, `ServeCommand+scheduler.swift`,
+/// `ServeCommand+consumer.swift`); adding one is a case in `Part` and one line in `run()`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run the HTTP API (GET /healthz, /readyz, /metrics, /openapi.json, /v1/…).")
+        commandName: "serve",
+        abstract: "Run the HTTP API (GET /healthz, /readyz, /metrics, /openapi.json, /v1/…), the scheduler and the Pub/Sub consumer in one process.")
+
+    enum Part: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case api, scheduler, consumer
+    }
+
+    @Option(name: .long, help: "Run only this part (repeatable): api | scheduler | consumer. Default: the API, the scheduler, and the consumer when a subscription is configured.")
+    var only: [Part] = []
 
     @Option(help: "HTTP port (overrides PORT; default 8080).")
     var port: Int?
 
-    @Option(help: "Address to listen on.")
+    @Option(help: "Address the HTTP API listens on.")
     var host = "127.0.0.1"
-
-    @Option(help: "Folder of model artifacts (overrides LODESTAR_MODELS_DIR; default models).")
-    var modelsDir: String?
 
     @Option(help: "Log level: trace, debug, info (access logs), notice, warning, error or critical.")
     var logLevel = "info"
 
+    @OptionGroup var scheduler: SchedulerOptions
+    @OptionGroup var consumer: ConsumerOptions
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -31,12 +43,32 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var config = Configuration(overrides: connection)
         if let port { config.port = port }
-        if let modelsDir { config.modelsDirectory = modelsDir }
+        if let modelsDir = scheduler.modelsDir { config.modelsDirectory = modelsDir }
         var logger = Logger(label: "lodestar.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        for p in config.problems { logger.warning("\(p)") }
-        let api = try await ServeCommand.makeAPIService(configuration: config, host: host, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [api], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        logger[metadataKey: "process"] = "\(ProcessInfo.processInfo.processIdentifier)"
+        for p in config.problems { logger.warning("configuration", metadata: ["problem": "\(p)"]) }
+        let subscription = consumer.subscription ?? config.pubsubSubscription
+        let parts = only.isEmpty ? Part.allCases.filter { $0 != .consumer || subscription != nil } : only
+        let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-serve")
+        let db = client.database(config.database)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        for part in parts {
+            switch part {
+            case .api:
+                services.append(.init(service: try await ServeCommand.makeAPIService(configuration: config, host: host, logger: logger),
+                                      serviceName: "api"))
+            case .scheduler:
+                services.append(.init(service: try schedulerService(db: db, config: config, logger: logger), serviceName: "scheduler"))
+            case .consumer:
+                services.append(.init(service: try await consumerService(db: db, config: config, logger: logger), serviceName: "consumer"))
+            }
+        }
+        guard !services.isEmpty else { throw ValidationError("nothing to serve") }
+        var groupConfig = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfig.gracefulShutdownSignals = [.sigterm, .sigint]
+        logger.info("serving", metadata: ["parts": "\(parts.map(\.rawValue).joined(separator: ","))"])
+        try await ServiceGroup(configuration: groupConfig).run()
+        logger.info("stopped")
     }
 }

@@ -1,5 +1,6 @@
 import EventSources
 import Foundation
+import LodestarTestSupport
 import LearningEvents
 import Testing
 
@@ -240,7 +241,7 @@ import Testing
         let dir = try tempDir("sink")
         try write(Self.good + "\n" + line(#""score":7"#) + "\n", to: dir + "/e.json")
         let sink = try FileQuarantineSink(path: dir + "/q.ndjson")
-        for try await rec in EventSource([dir + "/e.json"]).records() {
+        for try await rec in ExportSource([dir + "/e.json"]).records() {
             if case .quarantined(let q) = rec { try sink.write(q) }
         }
         try sink.flush()

@@ -1,5 +1,6 @@
 import EventSources
 import Foundation
+import LodestarTestSupport
 import LearningEvents
 import Testing
 

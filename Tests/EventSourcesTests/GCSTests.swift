@@ -61,13 +61,13 @@ import FoundationNetworking
 
     @Test func globOverListedPages() async throws {
         let client = GCSClient(endpoint: URL(string: "http://fake")!, transport: PagedTransport())
-        let files = try await EventSource(["gs://b/p/events-*.avro"], gcs: client).files()
+        let files = try await ExportSource(["gs://b/p/events-*.avro"], gcs: client).files()
         #expect(files.map(\.description) == ["gs://b/p/events-1.avro", "gs://b/p/events-2.avro", "gs://b/p/events-3.avro"])
     }
 
     /// The library never reads the environment: without a configured client, gs:// fails and says how to configure it.
     @Test func gsWithoutAClientSaysHowToConfigureIt() async throws {
-        let error = await #expect(throws: RemoteStorage.NotConfigured.self) { try await EventSource(["gs://b/p/*"]).files() }
+        let error = await #expect(throws: RemoteStorage.NotConfigured.self) { try await ExportSource(["gs://b/p/*"]).files() }
         #expect("\(error!)".contains("STORAGE_EMULATOR_HOST"))
         let courses = await #expect(throws: RemoteStorage.NotConfigured.self) { try await CourseSource(["gs://b/c/*"]).read() }
         #expect(courses != nil)

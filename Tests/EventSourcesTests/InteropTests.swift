@@ -1,5 +1,6 @@
 import EventSources
 import Foundation
+import LodestarTestSupport
 import LearningEvents
 import Testing
 
@@ -42,7 +43,7 @@ import Testing
         let folder = try await Fixtures.shared.folder()
         let glob = try await readAll([folder + "/events-*.avro"])
         #expect(glob.events.count == 1500)
-        let files = try await EventSource([folder]).files()
+        let files = try await ExportSource([folder]).files()
         #expect(files.count == 11)  // 6 Avro, 4 events.* and expected.json
         #expect(files.map(\.description).contains(folder + "/events.csv.gz"))
     }

@@ -1,5 +1,6 @@
 import EventSources
 import Foundation
+import LodestarTestSupport
 import Testing
 
 /// Seeded mutations of valid Avro and NDJSON files: the decoders never crash or hang, and every row they return is

@@ -37,7 +37,7 @@ for i in range(500):
         "lesson_id": None if t in ("enrolled", "unenrolled", "course_completed") else f"lesson-{rng.randrange(30)}",
         "event_type": t,
         "occurred_at": micros,
-        "duration_seconds": rng.choice([None, 0, rng.randrange(1, 10_000), 9_007_199_254_740_993]),
+        "duration_seconds": rng.choice([None, 0, rng.randrange(1, 10_000), 2_592_000]),  # 30 days: the limit
         "score": (rng.choice([0.0, 1.0, rng.random(), 1 / 3]) if t == "quiz_submitted" else None),
     })
 

@@ -114,7 +114,7 @@ struct ReliabilityTests {
         #expect(stored.count > 100)
         // Rebuild the aggregates as the run did and compare vector by vector.
         var agg = TenantAggregator(tenant: "tenant-000", cutoffs: try Cutoffs(score: PipelineFixture.cutoff, horizonDays: options.horizonDays))
-        for try await record in EventSource([f.events]).records() {
+        for try await record in ExportSource([f.events]).records() {
             if case .event(let e, _, _) = record { agg.add(e) }
         }
         var checked = 0

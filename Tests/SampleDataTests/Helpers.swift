@@ -14,7 +14,7 @@ func scratchFolder(_ name: String) throws -> String {
 func readEvents(_ locations: [String]) async throws -> (events: [LearningEvent], refused: Int) {
     var events: [LearningEvent] = []
     var refused = 0
-    for try await record in EventSource(locations).records() {
+    for try await record in ExportSource(locations).records() {
         if case .event(let e, _, _) = record { events.append(e) } else { refused += 1 }
     }
     return (events, refused)

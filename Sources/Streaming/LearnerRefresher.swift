@@ -1,0 +1,217 @@
+import Foundation
+import LearningStore
+import LinearAlgebra
+import Logging
+import Metrics
+import Models
+import MongoStore
+
+/// Rewrites the recommendations and dropout-risk documents of learners with new activity under the tenant's active
+/// versions, debounced: learners marked within `debounce` of each other are refreshed together, once each.
+///
+/// A learner is folded in against the active recommender's course factors (the exact least-squares embedding for
+/// their current history), scored against every course, and given the top K it has not taken, within the courses
+/// the `courses` documents allow for the learner's organisation, each with the batch's kind of reason. Each live
+/// enrolment (open, active within the risk version's inactivity limit) is scored by the active risk model from its
+/// `learner_features` document; a risk document of an enrolment no longer live is removed. CPU work runs on a
+/// dedicated thread.
+actor LearnerRefresher {
+    let db: MongoDatabase
+    let models: ModelCache
+    let courses: CourseDirectory
+    let debounce: Duration
+    let logger: Logger
+    private var pending: Set<LearnerKey> = []
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var running = false
+
+    init(db: MongoDatabase, models: ModelCache, courses: CourseDirectory, debounce: Duration, logger: Logger) {
+        self.db = db
+        self.models = models
+        self.courses = courses
+        self.debounce = debounce
+        self.logger = logger
+    }
+
+    /// Marks `keys` for refresh and returns once a refresh that includes them has finished (failures are logged and
+    /// counted: the features are already durable, and the next event or nightly run refreshes again).
+    func refresh(_ keys: Set<LearnerKey>) async {
+        // Tenants without an active model have nothing to refresh: no debounce wait for them.
+        var wanted = Set<LearnerKey>()
+        var hasModels: [String: Bool] = [:]
+        for k in keys {
+            if hasModels[k.tenant] == nil {
+                let entry = try? await models.models(TenantID(validating: k.tenant))
+                hasModels[k.tenant] = entry.map { $0.recommender?.model != nil || $0.risk != nil } ?? true
+            }
+            if hasModels[k.tenant] == true { wanted.insert(k) }
+        }
+        guard !wanted.isEmpty else { return }
+        pending.formUnion(wanted)
+        await withCheckedContinuation { c in
+            waiters.append(c)
+            if !running {
+                running = true
+                Task { await self.loop() }
+            }
+        }
+    }
+
+    private func loop() async {
+        while !pending.isEmpty {
+            try? await Task.sleep(for: debounce)
+            let batch = pending
+            let w = waiters
+            pending = []
+            waiters = []
+            await process(batch)
+            for c in w { c.resume() }
+        }
+        running = false
+    }
+
+    private func process(_ keys: Set<LearnerKey>) async {
+        var byTenant: [String: [String]] = [:]
+        for k in keys { byTenant[k.tenant, default: []].append(k.learner) }
+        for (name, learners) in byTenant.sorted(by: { $0.key < $1.key }) {
+            let start = ContinuousClock.now
+            do {
+                let tenant = try TenantID(validating: name)
+                let written = try await refresh(tenant: tenant, learners: learners.sorted())
+                Timer(label: "lodestar_stream_refresh_seconds").recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+                Counter(label: "lodestar_stream_refreshed_learners_total").increment(by: written)
+            } catch {
+                Counter(label: "lodestar_stream_refresh_errors_total").increment()
+                logger.error("refresh failed", metadata: ["tenant": "\(name)", "learners": "\(learners.count)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Refreshes one tenant's learners; returns how many got new results.
+    func refresh(tenant: TenantID, learners: [String]) async throws -> Int {
+        let entry = try await models.models(tenant)
+        guard entry.recommender?.model != nil || entry.risk != nil else { return 0 }
+        let scope = db.tenant(tenant)
+        var docs: [String: [FeatureDocument]] = [:]
+        for try await d in StoreLayout.features.collection(in: scope).find(["learner_id": ["$in": .array(learners.map(BSON.string))]]) {
+            docs[d.learner_id, default: []].append(d)
+        }
+        let catalog = try await courses.courses(tenant)
+        let computedAt = Date()
+        let work = RefreshWork(recommender: entry.recommender, risk: entry.risk, catalog: catalog, computedAt: computedAt)
+        let learnerDocs = learners.map { ($0, docs[$0] ?? []) }
+        let result = try await runOnDedicatedThread { flag in try work.compute(learnerDocs, cancellation: flag) }
+        if !result.recommendations.isEmpty { try await StoreLayout.recommendations.upsert(result.recommendations, in: scope) }
+        if let risk = entry.risk {
+            try await StoreLayout.risk.upsert(result.risks, in: scope)
+            if !result.notLive.isEmpty {
+                let or: [BSON] = result.notLive.map { l, cs in
+                    ["learner_id": .string(l), "course_id": ["$in": .array(cs.map(BSON.string))]]
+                }
+                try await StoreLayout.risk.collection(in: scope)
+                    .deleteMany(["model_version": .string(risk.version.version), "$or": .array(or)])
+            }
+        }
+        return learners.count
+    }
+}
+
+/// The pure part of a refresh (runs on a dedicated thread).
+struct RefreshWork: Sendable {
+    let recommender: ModelCache.Recommender?
+    let risk: ModelCache.Risk?
+    let catalog: [String: CourseDocument]
+    let computedAt: Date
+
+    struct Result: Sendable {
+        var recommendations: [RecommendationDocument] = []
+        var risks: [RiskDocument] = []
+        /// Per learner, the courses whose enrolment is no longer live (their risk documents go).
+        var notLive: [(String, [String])] = []
+    }
+
+    func compute(_ learners: [(String, [FeatureDocument])], cancellation: CancellationFlag) throws -> Result {
+        var out = Result()
+        for (learner, docs) in learners {
+            try cancellation.check()
+            if let rec = recommender, let model = rec.model {
+                out.recommendations.append(try recommendations(learner: learner, docs: docs, model: model, version: rec))
+            }
+            if let risk {
+                var gone: [String] = []
+                for d in docs.sorted(by: { $0.course_id < $1.course_id }) {
+                    let live = !d.course_completed && !d.unenrolled && d.days_since_last_activity < Double(risk.inactivityDays)
+                    guard live else {
+                        gone.append(d.course_id)
+                        continue
+                    }
+                    let p = try risk.model.predict(risk.schema.vector(d).map(Double.init))
+                    guard p.probability.isFinite else { continue }
+                    out.risks.append(RiskDocument(
+                        learner_id: learner, course_id: d.course_id, org_id: d.org_id, risk: p.probability, band: p.band.rawValue,
+                        factors: p.contributions.prefix(5).map { .init(feature: $0.feature, value: $0.value, contribution: $0.contribution) },
+                        model_version: risk.version.version, computed_at: computedAt))
+                }
+                if !gone.isEmpty { out.notLive.append((learner, gone)) }
+            }
+        }
+        return out
+    }
+
+    /// The learner's top K: fold-in against the course factors, taken courses excluded, the catalog's visibility for
+    /// the learner's organisation applied (when the tenant has `courses` documents), a reason per item.
+    func recommendations(learner: String, docs: [FeatureDocument], model: ALSModel,
+                         version: ModelCache.Recommender) throws -> RecommendationDocument {
+        var history: [HistoryItem] = []
+        for d in docs {
+            guard let s = d.state, s.totals.hasActivity, s.totals.confidence > 0, let c = model.courses.index(of: d.course_id) else { continue }
+            history.append(HistoryItem(course: c, weight: s.totals.confidence))
+        }
+        let taken = Set(history.map(\.course))
+        let org = docs.max(by: { ($0.as_of, $0.course_id) < ($1.as_of, $1.course_id) })?.org_id
+        var allowed: Set<Int>? = nil
+        if !catalog.isEmpty {
+            allowed = Set((0..<model.courses.count).filter { i in
+                model.courses.id(at: i).flatMap { catalog[$0] }?.isRecommendable(to: org) ?? false
+            })
+        }
+        let k = version.topK
+        var list: [Recommendation]
+        let x = try model.foldIn(history: history)
+        if x.allSatisfy({ $0 == 0 }) {
+            list = try model.popularCourses(k: k, excluding: taken, candidates: allowed)
+        } else {
+            let scores = try BLAS.gemv(model.courseFactors, x)
+            var best: [(Float, Int)] = []
+            for (i, s) in scores.enumerated() where !taken.contains(i) && (allowed?.contains(i) ?? true) && s.isFinite {
+                best.append((s, i))
+            }
+            best.sort { ($0.0, $1.1) > ($1.0, $0.1) }
+            list = best.prefix(k).map { Recommendation(course: $0.1, score: $0.0) }
+        }
+        let items = try list.map { r -> RecommendationDocument.Item in
+            let id = model.courses.id(at: r.course) ?? "\(r.course)"
+            return RecommendationDocument.Item(course_id: id, score: Double(r.score), reason: try reason(history, r.course, org, model))
+        }
+        return RecommendationDocument(learner_id: learner, items: items, model_version: version.version.version,
+                                      model_kind: "ials", computed_at: computedAt)
+    }
+
+    /// "because you took X" from the history item contributing most to the score (Hu et al. §5), or popularity —
+    /// the batch's wording.
+    func reason(_ history: [HistoryItem], _ course: Int, _ org: String?, _ model: ALSModel) throws -> String {
+        guard !history.isEmpty else { return org.map { "popular in your organisation (\($0))" } ?? "popular with learners here" }
+        guard let top = try model.explain(history: history, course: course).first, top.contribution > 0 else {
+            return "popular with learners like you"
+        }
+        let id = model.courses.id(at: top.course) ?? "\(top.course)"
+        return "because you took \(catalog[id]?.title ?? id)"
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let c = components
+        return c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000
+    }
+}
