@@ -112,11 +112,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The HTTP API: routes (one file per resource), JWT auth and roles, the per-tenant model cache, metrics,
-        // the OpenAPI contract. Never imports Pipeline.
+        // the OpenAPI contract, jobs over HTTP through the Scheduler's `JobService`. Never imports Pipeline itself
+        // (it links it through Scheduler; serving code shares only LearningStore with the batch).
         .target(
             name: "InferenceAPI",
             dependencies: [
-                "LearningStore", "Models", "MongoStore", "LearningEvents", "LinearAlgebra",
+                "LearningStore", "Models", "MongoStore", "LearningEvents", "LinearAlgebra", "Scheduler",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -180,7 +181,7 @@ let package = Package(
         .testTarget(
             name: "InferenceAPITests",
             dependencies: [
-                "InferenceAPI", "LearningStore", "MongoStore", "Models", "Pipeline", "SampleData", "EventSources", "LearningEvents", "LodestarTestSupport",
+                "InferenceAPI", "LearningStore", "MongoStore", "Models", "Pipeline", "Scheduler", "SampleData", "EventSources", "LearningEvents", "LodestarTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

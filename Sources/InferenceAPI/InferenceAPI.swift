@@ -4,15 +4,16 @@ import LearningStore
 public import LinearAlgebra
 public import Logging
 public import MongoStore
+public import Scheduler
 public import ServiceLifecycle
 
 /// The HTTP inference API: routes (one collection per resource), bearer-token auth and roles, the model cache and
-/// its watcher, access logs and metrics.
+/// its watcher, access logs and metrics; jobs and runs through the scheduler's `JobService` when one is given.
 ///
 /// ```swift
 /// let api = await InferenceAPI(configuration: config, db: client.database("lodestar"), verifier: verifier,
 ///                              metrics: RequestMetrics(factory: prometheus), metricsText: { registry.emitToBuffer() },
-///                              logger: logger)
+///                              logger: logger, jobs: JobService(catalog: try JobCatalog.load(directory: "jobs"), db: db))
 /// let app = api.application(host: "0.0.0.0", port: 8080)   // a Service: run it in a ServiceGroup
 /// ```
 public final class InferenceAPI: Sendable {
@@ -26,10 +27,13 @@ public final class InferenceAPI: Sendable {
     let metricsText: @Sendable () -> [UInt8]
     let logger: Logger
     let compute: ComputeThreads
+    /// Jobs and runs (`/v1/jobs`, `/v1/runs`); `nil`: those routes answer 503 `jobs_unavailable`.
+    public let jobs: JobService?
 
     public init(configuration: APIConfiguration, db: MongoDatabase, verifier: TokenVerifier, metrics: RequestMetrics,
-                metricsText: @escaping @Sendable () -> [UInt8], logger: Logger) {
+                metricsText: @escaping @Sendable () -> [UInt8], logger: Logger, jobs: JobService? = nil) {
         self.configuration = configuration
+        self.jobs = jobs
         self.db = db
         self.verifier = verifier
         self.metrics = metrics
@@ -59,6 +63,7 @@ public final class InferenceAPI: Sendable {
         tenants.addRoutes(AtRiskRoutes(services: services).collection(), atPath: "tenants/{tenant}")
         tenants.addRoutes(SimilarCourseRoutes(services: services).collection(), atPath: "tenants/{tenant}")
         tenants.addRoutes(ModelRoutes(services: services).collection(), atPath: "tenants/{tenant}")
+        tenants.addRoutes(JobRoutes(jobs: jobs).collection())
         return router
     }
 

@@ -7,7 +7,7 @@ enum OpenAPIDocument {
  "info": {
   "title": "Lodestar inference API",
   "version": "1.0.0",
-  "summary": "Live course recommendations, dropout risk, at-risk lists and similar courses per tenant.",
+  "summary": "Live course recommendations, dropout risk, at-risk lists and similar courses per tenant; jobs and their runs.",
   "description": "Every `/v1` route needs a bearer JWT (HS256 for development, RS256/ES256 through a JWKS for production) with the\nclaims `sub`, `tenant_id`, `roles` and, as needed, `org_ids` and `learner_id`. A path tenant other than the\ntoken's answers 404 (only `platform_admin` reaches every tenant). Errors are `{\"error\": {\"code\", \"message\"}}`.\nIdentifiers (tenant, learner, course) are 1–128 characters of `A–Z a–z 0–9 . _ : @ -`, not starting with `.`.\n\nThis file is the contract: `Sources/InferenceAPI/OpenAPIDocument.swift` embeds it as JSON (regenerate with\n`scripts/openapi-embed`), the test suite checks every response of every route against it, and CI runs\nschemathesis against a live server.\n"
  },
  "servers": [
@@ -26,6 +26,9 @@ enum OpenAPIDocument {
   },
   {
    "name": "tenants"
+  },
+  {
+   "name": "jobs"
   },
   {
    "name": "operations"
@@ -360,6 +363,261 @@ enum OpenAPIDocument {
     }
    }
   },
+  "/v1/jobs": {
+   "get": {
+    "tags": [
+     "jobs"
+    ],
+    "operationId": "listJobs",
+    "summary": "The jobs with their schedule state and the newest run of each tenant",
+    "description": "The job catalog of the server's `--jobs-dir`, each with its next and last due time and the newest run of\neach tenant the caller may see. Roles: `data_scientist` (jobs that cover its tenant; the tenant list and the\nruns shown are its own tenant's only), `platform_admin` (all).\n",
+    "responses": {
+     "200": {
+      "description": "The jobs.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/JobList"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "503": {
+      "$ref": "#/components/responses/JobsUnavailable"
+     }
+    }
+   }
+  },
+  "/v1/jobs/{name}/runs": {
+   "post": {
+    "tags": [
+     "jobs"
+    ],
+    "operationId": "triggerJob",
+    "summary": "Queue runs of a job now",
+    "description": "One run per tenant, queued now and carried out by the scheduler (any replica) under a lease. `tenants`\ndefaults to the job's (for a `data_scientist`: its own tenant, which the job must cover); `params` override\nthe job file's and are checked against the job kind (an unknown parameter or a value out of range is 400,\nnaming it). A job that does not cover a data scientist's tenant, or another tenant named in `tenants`, is\n404; `source` and `catalog` may be set by a `platform_admin` only (else 403).\n",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/job"
+     }
+    ],
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/TriggerRequest"
+       },
+       "example": {
+        "params": {
+         "factors": 32
+        }
+       }
+      }
+     }
+    },
+    "responses": {
+     "202": {
+      "description": "The runs queued.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/TriggeredRuns"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "409": {
+      "$ref": "#/components/responses/Conflict"
+     },
+     "413": {
+      "$ref": "#/components/responses/TooLarge"
+     },
+     "503": {
+      "$ref": "#/components/responses/JobsUnavailable"
+     }
+    }
+   }
+  },
+  "/v1/runs": {
+   "get": {
+    "tags": [
+     "jobs"
+    ],
+    "operationId": "listRuns",
+    "summary": "Runs, newest first",
+    "description": "Filtered by job, tenant and status. A `data_scientist` sees its own tenant's runs only (asking for another\ntenant lists none); `platform_admin` all.\n",
+    "parameters": [
+     {
+      "name": "job",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "$ref": "#/components/schemas/JobName"
+      }
+     },
+     {
+      "name": "tenant",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "$ref": "#/components/schemas/Identifier"
+      }
+     },
+     {
+      "name": "status",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "$ref": "#/components/schemas/RunStatus"
+      }
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 500,
+       "default": 50
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The runs.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/RunList"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "503": {
+      "$ref": "#/components/responses/JobsUnavailable"
+     }
+    }
+   }
+  },
+  "/v1/runs/{id}": {
+   "get": {
+    "tags": [
+     "jobs"
+    ],
+    "operationId": "getRun",
+    "summary": "One run (status, attempts, owner, times, metrics, error)",
+    "description": "Roles: `data_scientist` (runs of its tenant; another tenant's run is 404), `platform_admin`.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/run"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The run.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Run"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/JobsUnavailable"
+     }
+    }
+   }
+  },
+  "/v1/runs/{id}/cancel": {
+   "post": {
+    "tags": [
+     "jobs"
+    ],
+    "operationId": "cancelRun",
+    "summary": "Cancel a run",
+    "description": "A queued run is cancelled at once; a running one is stopped by its owner within a heartbeat (a third of the\nlease), so the answer may still say `running` with `cancel_requested: true`. A run that has ended is 409.\nRoles as for `GET /v1/runs/{id}`.\n",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/run"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The run after the request.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Run"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "409": {
+      "$ref": "#/components/responses/Conflict"
+     },
+     "503": {
+      "$ref": "#/components/responses/JobsUnavailable"
+     }
+    }
+   }
+  },
   "/healthz": {
    "get": {
     "tags": [
@@ -496,6 +754,24 @@ enum OpenAPIDocument {
      "maximum": 100,
      "default": 10
     }
+   },
+   "job": {
+    "name": "name",
+    "in": "path",
+    "required": true,
+    "schema": {
+     "$ref": "#/components/schemas/JobName"
+    },
+    "example": "nightly-refresh"
+   },
+   "run": {
+    "name": "id",
+    "in": "path",
+    "required": true,
+    "schema": {
+     "$ref": "#/components/schemas/RunID"
+    },
+    "example": "nightly-refresh.tenant-000.m20261127T101502Z-3fa9"
    }
   },
   "responses": {
@@ -558,9 +834,426 @@ enum OpenAPIDocument {
       }
      }
     }
+   },
+   "Conflict": {
+    "description": "The run has already ended, or the job has no tenant to run.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   },
+   "JobsUnavailable": {
+    "description": "This server runs no job catalog (`jobs_unavailable`; start it with `--jobs-dir`).",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
    }
   },
   "schemas": {
+   "JobName": {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 64,
+    "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"
+   },
+   "RunID": {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 256,
+    "pattern": "^[A-Za-z0-9_:@-][A-Za-z0-9._:@-]*$"
+   },
+   "RunStatus": {
+    "type": "string",
+    "enum": [
+     "queued",
+     "running",
+     "succeeded",
+     "failed",
+     "cancelled"
+    ]
+   },
+   "TriggerRequest": {
+    "type": "object",
+    "additionalProperties": false,
+    "properties": {
+     "tenants": {
+      "type": "array",
+      "maxItems": 1000,
+      "items": {
+       "$ref": "#/components/schemas/Identifier"
+      },
+      "description": "Tenants to run for (default the job's; a `data_scientist` may name its own tenant only)."
+     },
+     "params": {
+      "type": "object",
+      "maxProperties": 32,
+      "description": "Job parameters (`factors`, `iterations`, `cutoff`, `sleep_seconds`, … as the job kind takes them).",
+      "additionalProperties": {
+       "oneOf": [
+        {
+         "type": "string",
+         "minLength": 1,
+         "maxLength": 1024
+        },
+        {
+         "type": "number"
+        },
+        {
+         "type": "boolean"
+        }
+       ]
+      }
+     }
+    }
+   },
+   "Run": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "id",
+     "job",
+     "kind",
+     "tenant_id",
+     "status",
+     "trigger",
+     "attempt",
+     "max_attempts",
+     "due_at",
+     "not_before",
+     "cancel_requested",
+     "params",
+     "attempts"
+    ],
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "job": {
+      "type": "string"
+     },
+     "kind": {
+      "type": "string"
+     },
+     "tenant_id": {
+      "type": "string"
+     },
+     "status": {
+      "$ref": "#/components/schemas/RunStatus"
+     },
+     "trigger": {
+      "type": "string",
+      "enum": [
+       "schedule",
+       "manual",
+       "backfill"
+      ]
+     },
+     "attempt": {
+      "type": "integer",
+      "minimum": 0,
+      "description": "Claims so far (the current attempt's number while running)."
+     },
+     "max_attempts": {
+      "type": "integer",
+      "minimum": 0
+     },
+     "owner": {
+      "type": "string",
+      "description": "The replica that carries (or last carried) the run out: host:pid:uuid."
+     },
+     "due_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "not_before": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "started_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "ended_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "duration_seconds": {
+      "type": "number",
+      "minimum": 0
+     },
+     "lease_expires_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "progress": {
+      "type": "string",
+      "description": "The phase running now."
+     },
+     "cancel_requested": {
+      "type": "boolean"
+     },
+     "requested_by": {
+      "type": "string"
+     },
+     "backfill_id": {
+      "type": "string"
+     },
+     "params": {
+      "type": "object",
+      "additionalProperties": {
+       "type": "string"
+      }
+     },
+     "metrics": {
+      "$ref": "#/components/schemas/RunMetrics"
+     },
+     "error": {
+      "type": "string"
+     },
+     "attempts": {
+      "type": "array",
+      "description": "Finished attempts, oldest first.",
+      "items": {
+       "type": "object",
+       "additionalProperties": false,
+       "required": [
+        "attempt",
+        "owner",
+        "started_at",
+        "outcome"
+       ],
+       "properties": {
+        "attempt": {
+         "type": "integer"
+        },
+        "owner": {
+         "type": "string"
+        },
+        "started_at": {
+         "type": "string",
+         "format": "date-time"
+        },
+        "ended_at": {
+         "type": "string",
+         "format": "date-time"
+        },
+        "outcome": {
+         "type": "string",
+         "description": "succeeded, failed, cancelled, lease lost, timed out or interrupted."
+        },
+        "error": {
+         "type": "string"
+        }
+       }
+      }
+     }
+    }
+   },
+   "RunMetrics": {
+    "type": "object",
+    "additionalProperties": false,
+    "description": "What the run's pipeline reported for its tenant.",
+    "properties": {
+     "rows_read": {
+      "type": "integer"
+     },
+     "rows_valid": {
+      "type": "integer"
+     },
+     "quarantined": {
+      "type": "integer"
+     },
+     "learners": {
+      "type": "integer"
+     },
+     "courses": {
+      "type": "integer"
+     },
+     "ndcg10": {
+      "type": "number"
+     },
+     "precision10": {
+      "type": "number"
+     },
+     "popularity_ndcg10": {
+      "type": "number"
+     },
+     "auc": {
+      "type": "number"
+     },
+     "scored": {
+      "type": "integer"
+     },
+     "recommender_version": {
+      "type": "string"
+     },
+     "risk_version": {
+      "type": "string"
+     },
+     "notes": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     }
+    }
+   },
+   "RunList": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "runs"
+    ],
+    "properties": {
+     "runs": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Run"
+      }
+     }
+    }
+   },
+   "TriggeredRuns": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "job",
+     "runs"
+    ],
+    "properties": {
+     "job": {
+      "type": "string"
+     },
+     "runs": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Run"
+      }
+     }
+    }
+   },
+   "Job": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "name",
+     "kind",
+     "schedule",
+     "time_zone",
+     "all_tenants",
+     "tenants",
+     "params",
+     "retries",
+     "missed_runs",
+     "priority",
+     "last_runs"
+    ],
+    "properties": {
+     "name": {
+      "$ref": "#/components/schemas/JobName"
+     },
+     "description": {
+      "type": "string"
+     },
+     "kind": {
+      "type": "string",
+      "enum": [
+       "ingest",
+       "train-embeddings",
+       "score-risk",
+       "recommend",
+       "refresh",
+       "noop"
+      ]
+     },
+     "schedule": {
+      "type": "string",
+      "description": "Cron, five fields."
+     },
+     "time_zone": {
+      "type": "string"
+     },
+     "all_tenants": {
+      "type": "boolean",
+      "description": "The job covers every tenant (`tenants: all`)."
+     },
+     "tenants": {
+      "type": "array",
+      "description": "The tenants the job names, within the caller's scope (empty when `all_tenants`).",
+      "items": {
+       "type": "string"
+      }
+     },
+     "params": {
+      "type": "object",
+      "additionalProperties": {
+       "type": "string"
+      }
+     },
+     "timeout": {
+      "type": "string"
+     },
+     "retries": {
+      "type": "integer",
+      "minimum": 0
+     },
+     "missed_runs": {
+      "type": "string",
+      "enum": [
+       "skip",
+       "run_once"
+      ]
+     },
+     "priority": {
+      "type": "integer"
+     },
+     "concurrency": {
+      "type": "integer",
+      "minimum": 1
+     },
+     "next_due_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "last_due_at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "last_error": {
+      "type": "string",
+      "description": "The last scheduling problem (platform administrators only)."
+     },
+     "last_runs": {
+      "type": "array",
+      "description": "The newest run of each tenant the caller may see.",
+      "items": {
+       "$ref": "#/components/schemas/Run"
+      }
+     }
+    }
+   },
+   "JobList": {
+    "type": "object",
+    "additionalProperties": false,
+    "required": [
+     "jobs"
+    ],
+    "properties": {
+     "jobs": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Job"
+      }
+     }
+    }
+   },
    "Identifier": {
     "type": "string",
     "minLength": 1,

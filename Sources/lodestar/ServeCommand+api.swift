@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import MongoStore
 import Prometheus
+import Scheduler
 import ServiceLifecycle
 
 extension ServeCommand {
@@ -23,7 +24,11 @@ extension ServeCommand {
 
     /// The HTTP API as a `Service` (the server plus its model watcher), built from the configuration the
     /// executable read. Prints nothing secret: the JWT secret's length at most.
-    static func makeAPIService(configuration config: Configuration, host: String, logger: Logger,
+    ///
+    /// `jobsDirectory` is the job catalog behind `/v1/jobs` and `/v1/runs` (the scheduler's `--jobs-dir`, the same
+    /// database): a bad job file stops the start; a missing folder leaves those routes answering 503
+    /// `jobs_unavailable`, with a warning.
+    static func makeAPIService(configuration config: Configuration, host: String, jobsDirectory: String? = nil, logger: Logger,
                                onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> any Service {
         let auth: AuthConfiguration
         do {
@@ -37,11 +42,22 @@ extension ServeCommand {
         let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-api")
         let db = client.database(config.database)
         let verifier = await TokenVerifier(configuration: auth, logger: logger)
+        var jobs: JobService? = nil
+        if let dir = jobsDirectory {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue {
+                do { jobs = JobService(catalog: try JobCatalog.load(directory: dir), db: db) } catch let e as JobFileError {
+                    throw ValidationErrorMessage("\(e)")
+                }
+            } else {
+                logger.warning("no jobs folder: /v1/jobs and /v1/runs answer 503", metadata: ["jobs_dir": "\(dir)"])
+            }
+        }
         let api = InferenceAPI(configuration: APIConfiguration(auth: auth, modelsDirectory: URL(fileURLWithPath: config.modelsDirectory)),
                                db: db, verifier: verifier, metrics: RequestMetrics(factory: MetricsSystem.factory),
-                               metricsText: { registry.emitToBuffer() }, logger: logger)
+                               metricsText: { registry.emitToBuffer() }, logger: logger, jobs: jobs)
         logger.info("HTTP API starting", metadata: ["host": "\(host)", "port": "\(config.port)", "mongodb": "\(client.redactedURI)",
-                                                    "models": "\(config.modelsDirectory)"])
+                                                    "models": "\(config.modelsDirectory)", "jobs": "\(jobs?.catalog.jobs.count ?? 0)"])
         return api.application(host: host, port: config.port, onServerRunning: onServerRunning)
     }
 }

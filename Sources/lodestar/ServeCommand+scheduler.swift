@@ -7,7 +7,7 @@ import Scheduler
 
 /// Flags of the scheduler part of `lodestar serve`.
 struct SchedulerOptions: ParsableArguments {
-    @Option(help: "Folder of job files.") var jobsDir = "jobs"
+    @Option(help: "Folder of job files (run by the scheduler; listed and triggered through /v1/jobs).") var jobsDir = "jobs"
     @Option(help: "Folder of model artifacts (overrides LODESTAR_MODELS_DIR; default models).") var modelsDir: String?
     @Option(help: "Runs this replica carries out at once (overrides LODESTAR_SCHEDULER_SLOTS).") var slots: Int?
     @Option(help: "Seconds between scheduling passes (overrides LODESTAR_SCHEDULER_POLL_SECONDS).") var pollSeconds: Double?

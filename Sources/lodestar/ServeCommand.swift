@@ -56,7 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
         for part in parts {
             switch part {
             case .api:
-                services.append(.init(service: try await ServeCommand.makeAPIService(configuration: config, host: host, logger: logger),
+                services.append(.init(service: try await ServeCommand.makeAPIService(configuration: config, host: host,
+                                                                                    jobsDirectory: scheduler.jobsDir, logger: logger),
                                       serviceName: "api"))
             case .scheduler:
                 services.append(.init(service: try schedulerService(db: db, config: config, logger: logger), serviceName: "scheduler"))

@@ -11,6 +11,7 @@ import MongoStore
 import Pipeline
 import Prometheus
 import SampleData
+import Scheduler
 
 /// Data produced by the real pipeline, shared by the API tests (built once per test process): a generated export
 /// of two tenants, one `refresh` run with the catalog (and the catalog written to `courses`), and a second
@@ -100,7 +101,7 @@ struct APIFixture: Sendable {
     /// An API over the fixture's database with HS256 auth (and optionally a JWKS), its own metrics registry and a
     /// warm cache unless told otherwise.
     func api(jwks: AuthConfiguration.JWKSSource? = nil, issuer: String? = nil, audience: String? = nil, warm: Bool = true,
-             modelsDirectory: URL? = nil, configure: (inout APIConfiguration) -> Void = { _ in }) async throws
+             modelsDirectory: URL? = nil, jobs: JobService? = nil, configure: (inout APIConfiguration) -> Void = { _ in }) async throws
         -> (InferenceAPI, PrometheusCollectorRegistry)
     {
         let auth = try AuthConfiguration(hmacSecret: Array(Self.secret.utf8), jwks: jwks, issuer: issuer, audience: audience,
@@ -113,7 +114,7 @@ struct APIFixture: Sendable {
         let registry = PrometheusCollectorRegistry()
         let api = InferenceAPI(configuration: config, db: db, verifier: await TokenVerifier(configuration: auth, logger: logger),
                                metrics: RequestMetrics(factory: PrometheusMetricsFactory(registry: registry)),
-                               metricsText: { registry.emitToBuffer() }, logger: logger)
+                               metricsText: { registry.emitToBuffer() }, logger: logger, jobs: jobs)
         if warm { try await api.cache.warmUp() }
         return (api, registry)
     }

@@ -3,6 +3,7 @@ import HummingbirdTesting
 @testable import InferenceAPI
 import LearningStore
 import MongoStore
+import Scheduler
 import Testing
 
 /// Every route × every role × own/other tenant, organisation and learner: the status the access rules give, bodies
@@ -132,6 +133,96 @@ import Testing
                 }
             }
             #expect(checked == callers.count * Route.allCases.count * 4)
+            client.expectConformance()
+        }
+    }
+
+    enum JobRoute: String, CaseIterable {
+        case listJobs, trigger, listRuns, getRun, cancel
+    }
+
+    /// The status the job routes give: `platform_admin` everything, `data_scientist` its own tenant (another
+    /// tenant's run or trigger is 404), other roles 403 (there is no path tenant to answer 404 for).
+    static func expected(_ route: JobRoute, _ c: Caller, ownTenant: Bool) -> Int {
+        let ok = route == .trigger ? 202 : 200
+        if c.isPlatform { return ok }
+        guard c.roles.contains("data_scientist") else { return 403 }
+        switch route {
+        case .listJobs, .listRuns: return 200  // filtered, checked below
+        case .trigger, .getRun, .cancel: return ownTenant ? ok : 404
+        }
+    }
+
+    /// Every job route × every role × own/other tenant: statuses, conforming bodies, and nothing of tenant B in a
+    /// tenant-A data scientist's answers.
+    @Test func jobRoutesEveryRoleAndTenant() async throws {
+        let f = try await APIFixture.shared()
+        let service = try f.jobService()
+        let (api, _) = try await f.api(warm: false, jobs: service)
+        let a = APIFixture.tenantA.rawValue, b = APIFixture.tenantB.rawValue
+        // One run per tenant to read, made by a platform administrator.
+        let seeded = try await service.trigger("health", tenants: [a, b], access: .platform)
+        let runOf = Dictionary(uniqueKeysWithValues: seeded.map { ($0.tenant, $0.id) })
+        let callers = [
+            Caller(name: "learner", roles: ["learner"], learner: "L1", orgs: nil),
+            Caller(name: "service", roles: ["service"], learner: nil, orgs: nil),
+            Caller(name: "tenant_admin", roles: ["tenant_admin"], learner: nil, orgs: nil),
+            Caller(name: "data_scientist", roles: ["data_scientist"], learner: nil, orgs: nil),
+            Caller(name: "data_scientist+service", roles: ["data_scientist", "service"], learner: nil, orgs: nil),
+            Caller(name: "platform_admin", roles: ["platform_admin"], learner: nil, orgs: nil),
+            Caller(name: "no known role", roles: ["auditor"], learner: nil, orgs: nil),
+        ]
+        try await api.testApplication.test(.router) { raw in
+            let client = try APIClient(raw)
+            var checked = 0
+            for caller in callers {
+                let token = try await Tokens.make(tenant: caller.isPlatform ? nil : a, roles: caller.roles, learner: caller.learner)
+                let scientist = !caller.isPlatform && caller.roles.contains("data_scientist")
+                for route in JobRoute.allCases {
+                    for tenant in [a, b] {
+                        let ownTenant = tenant == a
+                        var fresh: String? = nil
+                        let r: APIResponse
+                        switch route {
+                        case .listJobs: r = try await client.get("/v1/jobs", token: token)
+                        case .trigger:
+                            r = try await client.post("/v1/jobs/health/runs", token: token, body: #"{"tenants": ["\#(tenant)"], "params": {"sleep_seconds": 1}}"#)
+                        case .listRuns: r = try await client.get("/v1/runs?tenant=\(tenant)&limit=100", token: token)
+                        case .getRun: r = try await client.get("/v1/runs/\(runOf[tenant]!)", token: token)
+                        case .cancel:
+                            fresh = try await service.trigger("only-\(ownTenant ? "a" : "b")", access: .platform)[0].id
+                            r = try await client.request(.post, "/v1/runs/\(fresh!)/cancel", token: token)
+                        }
+                        let want = Self.expected(route, caller, ownTenant: ownTenant)
+                        #expect(r.status == want, "\(caller) \(route) tenant \(tenant): \(r.status) \(r.text.prefix(200))")
+                        if r.status == 403 { #expect(r.errorCode == "forbidden") }
+                        if r.status == 404 { #expect(r.errorCode == "not_found" && !r.text.contains(b), "\(caller) \(route): \(r.text)") }
+                        if scientist && r.status < 300 {
+                            #expect(!r.text.contains(b), "\(caller) \(route) \(tenant): an answer names the other tenant: \(r.text.prefix(300))")
+                        }
+                        switch route {
+                        case .listJobs where r.status == 200:
+                            let names = Set((r["jobs"]?.array ?? []).compactMap { $0["name"]?.string })
+                            #expect(names.isSuperset(of: ["health", "nightly-refresh", "only-a"]))
+                            #expect(names.contains("only-b") == caller.isPlatform, "\(caller): jobs \(names)")
+                        case .listRuns where r.status == 200:
+                            let tenants = Set((r["runs"]?.array ?? []).compactMap { $0["tenant_id"]?.string })
+                            if scientist && !ownTenant { #expect(tenants.isEmpty) } else { #expect(tenants == [tenant], "\(caller) \(tenant): \(tenants)") }
+                        case .getRun where r.status == 200:
+                            #expect(r["id"]?.string == runOf[tenant] && r["tenant_id"]?.string == tenant)
+                        case .trigger where r.status == 202:
+                            #expect(r["runs"]?.array.map { $0["tenant_id"]?.string } == [tenant])
+                        case .cancel:
+                            // The run is cancelled exactly when the answer says so; a refused cancel leaves it queued.
+                            let after = try await service.run(fresh!, access: .platform)
+                            #expect(after.status == (r.status == 200 ? .cancelled : .queued), "\(caller) \(tenant): \(after.status)")
+                        default: break
+                        }
+                        checked += 1
+                    }
+                }
+            }
+            #expect(checked == callers.count * JobRoute.allCases.count * 2)
             client.expectConformance()
         }
     }

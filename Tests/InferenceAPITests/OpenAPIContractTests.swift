@@ -21,6 +21,6 @@ import Testing
         let b = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? NSDictionary
         #expect(a != nil && a == b, "OpenAPIDocument.swift is stale: run scripts/openapi-embed")
         let v = try OpenAPIValidator()
-        #expect(v.paths.count == 10)
+        #expect(v.paths.count == 15)
     }
 }
