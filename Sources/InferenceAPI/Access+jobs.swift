@@ -7,7 +7,7 @@ extension Access {
     /// `JobService` and `JobRoutes` (another tenant's run or job answers 404).
     static func jobs(_ principal: Principal) throws -> JobAccess {
         if principal.isPlatformAdmin { return .platform }
-        try require([.dataScientist], principal, for: "jobs and runs")
+        try require([.dataScientist], principal, for: "access to jobs and runs")
         guard let tenant = principal.tenant else { throw APIError.forbidden("jobs and runs need a token with a tenant_id") }
         return .tenant(tenant.rawValue)
     }
