@@ -141,6 +141,14 @@ import Testing
             // A platform administrator naming a tenant the job does not cover: 400, said plainly.
             let uncovered = try await client.post("/v1/jobs/only-b/runs", token: admin, body: #"{"tenants": ["tenant-000"]}"#)
             #expect(uncovered.status == 400 && uncovered.text.contains("does not cover"), "\(uncovered.text)")
+            // `tenants: all` without a list: the export's tenants (this one does not exist) or the database's (none
+            // here) — said as the job's problem, 409, not a server error.
+            let noExport = try await client.post("/v1/jobs/nightly-refresh/runs", token: admin, body: "{}")
+            #expect(noExport.status == 409 && noExport.errorCode == "no_tenants" && noExport.text.contains("nightly-refresh"), "\(noExport.text)")
+            let noTenants = try await client.post("/v1/jobs/health/runs", token: admin, body: "")
+            #expect(noTenants.status == 409 && noTenants.errorCode == "no_tenants", "\(noTenants.text)")
+            let badFirst = try await client.post("/v1/jobs/nightly-refresh/runs", token: admin, body: #"{"params": {"factors": -1}}"#)
+            #expect(badFirst.status == 400 && badFirst.errorCode == "invalid_parameter", "\(badFirst.text)")
             // Nothing was queued by the refused requests.
             #expect(try await service.runs(RunQuery(limit: 1000), access: .platform).count == 1)
             // Bodies over the limit are refused before decoding.

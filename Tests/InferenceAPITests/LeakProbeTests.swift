@@ -1,9 +1,11 @@
 import Foundation
 import HummingbirdTesting
 @testable import InferenceAPI
+import Scheduler
 import Testing
 
-/// A randomised probe: ≥ 10,000 requests with forged, tampered, expired and mismatched tokens against every route,
+/// A randomised probe: ≥ 10,000 requests with forged, tampered, expired and mismatched tokens against every route
+/// (the job routes' reads among them),
 /// counting leaks — any 2xx that a token should not get, and any body carrying a tenant, learner or organisation
 /// the token may not see. The count must be 0.
 @Suite struct LeakProbeTests {
@@ -33,8 +35,11 @@ import Testing
 
     @Test func tenThousandForgedAndMismatchedRequestsLeakNothing() async throws {
         let f = try await APIFixture.shared()
-        let (api, _) = try await f.api()
+        let jobs = try f.jobService()
+        let (api, _) = try await f.api(jobs: jobs)
         let tenants = [APIFixture.tenantA.rawValue, APIFixture.tenantB.rawValue]
+        // One run per tenant for the job routes (ids name their tenant; a run of tenant-999 does not exist).
+        let runs = Dictionary(uniqueKeysWithValues: try await jobs.trigger("health", tenants: tenants, access: .platform).map { ($0.tenant, $0.id) })
         let learners = tenants.map { f.learnerIDs(.init(stringLiteral: $0)) }
         let allLearners = Set(learners.joined())
         let roleSets: [[String]] = [["learner"], ["service"], ["tenant_admin"], ["data_scientist"], ["tenant_admin", "data_scientist"], []]
@@ -83,7 +88,7 @@ import Testing
                 let ownTenant = kind >= 5 && Int.random(in: 0..<5, using: &rng) == 0
                 let tenant = ownTenant ? base.tenant! : (tenants + ["tenant-999", "TENANT-000", "tenant-000.", "tenant-00"]).filter { $0 != base.tenant }.randomElement(using: &rng)!
                 let learner = Bool.random(using: &rng) ? (base.learner ?? learners[0][0]) : learners.randomElement(using: &rng)!.randomElement(using: &rng)!
-                let route = Int.random(in: 0..<7, using: &rng)
+                let route = Int.random(in: 0..<10, using: &rng)
                 let r: APIResponse
                 switch route {
                 case 0: r = try await client.get("/v1/tenants/\(tenant)/learners/\(learner)/recommendations?limit=3", token: probe.token)
@@ -92,14 +97,27 @@ import Testing
                 case 3: r = try await client.get("/v1/tenants/\(tenant)/models", token: probe.token)
                 case 4: r = try await client.get("/v1/tenants/\(tenant)/courses/c-0001/similar?limit=3", token: probe.token)
                 case 5: r = try await client.post("/v1/tenants/\(tenant)/risk:infer", token: probe.token, body: #"{"features": {"views": 3}}"#)
-                default: r = try await client.post("/v1/tenants/\(tenant)/risk:infer", token: probe.token,
+                case 6: r = try await client.post("/v1/tenants/\(tenant)/risk:infer", token: probe.token,
                                                    body: #"{"learner_id": "\#(learner)", "course_id": "c-0001"}"#)
+                case 7: r = try await client.get("/v1/runs/\(runs[tenant] ?? "health.\(tenant).m20260101T000000Z-0000")", token: probe.token)
+                case 8: r = try await client.get("/v1/runs?tenant=\(tenant)&limit=10", token: probe.token)
+                default: r = try await client.get("/v1/jobs", token: probe.token)
                 }
                 statuses[r.status, default: 0] += 1
                 guard (200..<300).contains(r.status) else { continue }
                 // A 2xx: the token must be genuine and of this tenant, and the body only about what it may see.
                 var why: [String] = []
                 if !probe.genuine { why.append("forged token accepted") }
+                if route >= 8 {
+                    // Job and run lists: a data scientist's token, and only runs of its own tenant in the answer.
+                    if !probe.roles.contains("data_scientist") { why.append("job list for roles \(probe.roles.sorted())") }
+                    let listed = (r["runs"]?.array ?? []) + (r["jobs"]?.array ?? []).flatMap { $0["last_runs"]?.array ?? [] }
+                    for run in listed where run["tenant_id"]?.string != probe.tenant { why.append("run of tenant \(run["tenant_id"]?.string ?? "?")") }
+                    if let own = probe.tenant, tenants.contains(where: { $0 != own && r.text.contains($0) }) { why.append("names another tenant") }
+                    if !why.isEmpty { leaks.append("#\(i) route \(route) \(tenant): \(why.joined(separator: ", "))") }
+                    continue
+                }
+                if route == 7 && !probe.roles.contains("data_scientist") { why.append("run for roles \(probe.roles.sorted())") }
                 if probe.tenant != tenant { why.append("other tenant served") }
                 if r["tenant_id"]?.string != tenant { why.append("body of tenant \(r["tenant_id"]?.string ?? "?")") }
                 if probe.roles == ["learner"], let l = r["learner_id"]?.string, l != probe.learner { why.append("another learner's data") }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MongoStore
 import Scheduler
 
 /// Jobs over HTTP, through the scheduler's `JobService` (the functions `lodestar jobs …` calls):
@@ -169,8 +170,24 @@ struct JobRoutes {
                 throw APIError.forbidden("params.\(key): only a platform administrator may point a run at another export")
             }
         }
+        var list = tenants
+        if list == nil, access == .platform {
+            // `tenants: all` of a job that reads an export lists the export's tenants: a failure to read it is the
+            // job's configuration, answered as such (409 naming the job), not a server error.
+            try await Self.mapped { try JobDefinition.validate(params: params, kind: definition.kind) }
+            do {
+                list = try await service.tenants.tenants(for: definition, params: definition.params.merging(params) { _, new in new })
+            } catch let e as SchedulerError {
+                throw Self.apiError(e)
+            } catch let e as MongoError {
+                throw e  // the database failing is a server error (500, logged)
+            } catch {
+                throw APIError(.conflict, code: "no_tenants", "job \(name): could not list its tenants (name them in \"tenants\"): \(error)")
+            }
+            guard !(list ?? []).isEmpty else { throw APIError(.conflict, code: "no_tenants", "job \(name) has no tenants to run") }
+        }
         let runs = try await Self.mapped {
-            try await service.trigger(name, tenants: tenants, params: params, access: access, requestedBy: "api:\(principal.subject)")
+            try await service.trigger(name, tenants: list, params: params, access: access, requestedBy: "api:\(principal.subject)")
         }
         return try JSONResponse.make(Triggered(job: name, runs: runs.map(Run.init)), status: .accepted)
     }
