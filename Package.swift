@@ -144,7 +144,7 @@ let package = Package(
 
         // Shared test helpers: locating the servers CI starts (SecantusDB, GCS emulator).
         .target(name: "LodestarTestSupport", path: "Tests/LodestarTestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"], swiftSettings: swiftSettings),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(name: "LearningEventsTests", dependencies: ["LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GoogleCloudTests",

@@ -52,7 +52,7 @@ import Glibc
         // Stream, killing the consumer at random moments: once five random shares (5…90 %) of the events are applied,
         // each after a random extra 0–0.8 s (mid-batch, mid-transaction or between commit and ack).
         let seed = UInt64.random(in: 0...UInt64.max)
-        var rng = SeededRandom(seed)
+        var rng = SplitMix64(seed: seed)  // the kill moments are reproducible from the printed seed
         let thresholds = (0..<5).map { _ in Int(Double(expectedStreamed) * (0.05 + 0.85 * Double(rng.next() % 10_000) / 10_000)) }.sorted()
         let log = dir + "/consumer.log"
         FileManager.default.createFile(atPath: log, contents: nil)
@@ -184,18 +184,5 @@ import Glibc
         p.standardError = handle
         try p.run()
         return p
-    }
-}
-
-/// SplitMix64 (the kill moments are reproducible from the printed seed).
-struct SeededRandom {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
