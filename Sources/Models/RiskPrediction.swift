@@ -18,4 +18,16 @@ public struct RiskPrediction: Sendable, Equatable {
     public let baseline: Double
     /// Per-feature contributions, largest magnitude first; `baseline + Σ contribution` is the log-odds.
     public let contributions: [FeatureContribution]
+    /// Survival models: the expected week of enrolment (fractional, from enrolment) in which a dropout comes, given
+    /// that it comes.
+    public var expectedDropoutWeek: Double? = nil
+
+    public init(probability: Double, band: RiskBand, baseline: Double, contributions: [FeatureContribution],
+                expectedDropoutWeek: Double? = nil) {
+        self.probability = probability
+        self.band = band
+        self.baseline = baseline
+        self.contributions = contributions
+        self.expectedDropoutWeek = expectedDropoutWeek
+    }
 }
