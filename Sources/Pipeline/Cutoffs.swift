@@ -19,10 +19,14 @@ public struct Cutoffs: Sendable, Equatable {
     /// enough to learn the later weeks' hazards.
     public static let landmarkWeeks = [1, 2, 4, 8, 12, 16, 20, 24]
 
-    /// - Precondition of use: `horizonDays + 28 <= trackedDays` (checked: throws).
+    /// The longest backtest horizon (each snapshot keeps its own active days, so this is a bound on work and on
+    /// how much history a backtest needs, not on the masks).
+    public static let maxHorizonDays = 56
+
+    /// Throws for a horizon outside 1…``maxHorizonDays``.
     public init(score: Int64, horizonDays: Int) throws {
-        guard horizonDays >= 1, horizonDays + 28 <= Cutoffs.trackedDays else {
-            throw PipelineError.invalidOption("horizon must be 1…\(Cutoffs.trackedDays - 28) days, got \(horizonDays)")
+        guard horizonDays >= 1, horizonDays <= Cutoffs.maxHorizonDays else {
+            throw PipelineError.invalidOption("horizon must be 1…\(Cutoffs.maxHorizonDays) days, got \(horizonDays)")
         }
         self.score = score
         self.horizonDays = horizonDays

@@ -52,6 +52,8 @@ public struct RiskTraining: Sendable {
         public var enrolments = 0
         public var dropouts = 0
         public var completions = 0
+        /// Distinct enrolments with a dropout among the rows (one enrolment is a row at several landmarks).
+        public var droppedEnrolments = 0
     }
 
     /// Person-period rows with what the calibration needs.
@@ -96,7 +98,7 @@ public struct RiskTraining: Sendable {
         let held = (0..<agg.learners.count).map { RiskPhase.bucket(agg.learners[$0]) == 0 }
         let outcomes = (0..<agg.enrolmentCount).map { agg.outcome($0, knownAt: asOf, inactivityDays: inactivityDays) }
         var p = Periods()
-        var seen = Set<Int>()
+        var seen = Set<Int>(), droppedSet = Set<Int>()
         for d in landmarks(asOf: asOf) {
             let cutoff = TenantAggregator.Cutoff.daysBefore(d)
             let tL = agg.time(cutoff)
@@ -119,13 +121,17 @@ public struct RiskTraining: Sendable {
                     p.completion.append(completed ? 1 : 0)
                     p.heldOut.append(isHeld)
                     p.counts.rows += 1
-                    if dropped { p.counts.dropouts += 1 }
+                    if dropped {
+                        p.counts.dropouts += 1
+                        droppedSet.insert(e)
+                    }
                     if completed { p.counts.completions += 1 }
                     if dropped || completed { break }
                 }
             }
         }
         p.counts.enrolments = seen.count
+        p.counts.droppedEnrolments = droppedSet.count
         return p
     }
 

@@ -11,6 +11,7 @@ struct Lodestar: AsyncParsableCommand {
             Doctor.self,
             RunCommand.self,
             ModelsCommand.self,
+            TenantsCommand.self,
             ShowCommand.self,
             BenchMongo.self,
             BenchLinalg.self,

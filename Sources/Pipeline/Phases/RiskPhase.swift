@@ -9,7 +9,7 @@ import MongoStore
 /// time-based backtest beside two baselines (`RiskBacktest`), and explained in words (`RiskScorer`). Published as
 /// one risk version whose document, card and `features.json` carry the feature schema with its course context.
 ///
-/// Which model a tenant gets: its own when its training data hold at least `minDropoutsForOwnModel` dropouts; else,
+/// Which model a tenant gets: its own when its training data hold at least `minDropoutsForOwnModel` dropped enrolments; else,
 /// when it consents to the pooled model and one exists, its own fit shrunk towards the pooled prior; else the
 /// heuristic (days since last activity over the inactivity limit), labelled `heuristic` in every score. Fits and
 /// scoring run on dedicated threads.
@@ -41,7 +41,7 @@ public struct RiskPhase: TenantPhase {
         let training = RiskTraining(aggregate: agg, inactivityDays: opts.inactivityDays, lessonCount: lessonCount, logistic: logistic,
                                     priorStrength: opts.priorStrength)
         let counts = try await runOnDedicatedThread { _ in training.counts(asOf: .score) }
-        let own = counts.dropouts >= opts.minDropoutsForOwnModel
+        let own = counts.droppedEnrolments >= opts.minDropoutsForOwnModel
         let prior = (!own && consent) ? pool?.pooled(excluding: agg.tenant) : nil
         var notes: [String] = []
         var trained: RiskTraining.Trained?
@@ -53,7 +53,7 @@ public struct RiskPhase: TenantPhase {
             }
         } else {
             let why = consent ? "no pooled platform model to borrow yet" : "no consent to the pooled platform model"
-            notes.append("risk: \(counts.dropouts) dropouts in the training data (< \(opts.minDropoutsForOwnModel)) and \(why): "
+            notes.append("risk: \(counts.droppedEnrolments) dropped enrolments in the training data (< \(opts.minDropoutsForOwnModel)) and \(why): "
                 + "heuristic score (days since last activity / \(opts.inactivityDays))")
         }
         if let trained, own, consent { pool?.add(tenant: agg.tenant, SurvivalPrior(trained.model, rows: trained.counts.rows)) }
@@ -175,7 +175,8 @@ public struct RiskPhase: TenantPhase {
         }
         var card: [String: [String]] = ["risk_definition": [Self.definition]]
         if let bt = b.backtest { card["backtest"] = Self.backtestLines(bt) }
-        let summary = "person-period rows \(b.counts.rows) from \(b.counts.enrolments) enrolments: \(b.counts.dropouts) dropouts, \(b.counts.completions) completions"
+        let summary = "person-period rows \(b.counts.rows) from \(b.counts.enrolments) enrolments (\(b.counts.droppedEnrolments) dropped): "
+            + "\(b.counts.dropouts) dropout and \(b.counts.completions) completion weeks"
         return try await context.publish(doc, artifacts: VersionArtifacts(model: try b.model.artifact(), summary: summary, details: card), write: publish)
     }
 
