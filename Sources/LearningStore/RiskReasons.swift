@@ -1,59 +1,83 @@
 import Foundation
+public import Models
 
-/// A risk factor in words an admin understands, from the feature, its raw input and the direction it pushes the
-/// risk: "no activity for 20 days", "quiz scores falling: 0.82 → 0.41", "slower than most learners of this course".
+/// Risk factors in words an admin understands: "no activity for 20 days", "quiz scores falling: 0.82 → 0.41",
+/// "slower than most learners of this course".
+///
+/// Features that describe the same thing move together (hours, views and lessons; the activity windows), so their
+/// single contributions can be large and opposite while their sum is what the model says. Reasons are therefore given
+/// per group of features: the group's contribution is the sum of its features' contributions, its sentence comes from
+/// the raw inputs, and its `feature` is the input the sentence quotes. Groups are ranked by |contribution| (ties by
+/// name), so the same data give the same reasons in the same order.
 public enum RiskReasons {
-    /// The sentence for one feature of `schema` (by name) for one enrolment; `contribution > 0` raises the risk.
-    public static func text(feature: FeatureSchema.Feature, schema: FeatureSchema, source: some FeatureInputSource, contribution: Double) -> String {
-        let raw = schema.raw(feature.input, source)
-        let up = contribution > 0
-        func n(_ v: Double?) -> Int { Int((v ?? 0).rounded()) }
-        func score(_ v: Double) -> String { String(format: "%.2f", v) }
+    /// What a group of features tells about an enrolment.
+    public enum Group: String, Sendable, CaseIterable {
+        case recency, gaps, progress, pace, quizzes, course
+    }
+
+    public static func group(of input: FeatureInput) -> Group {
+        switch input {
+        case .daysSinceLastActivity, .activeDays7, .activeDays14, .activeDays28, .decayedActivity: .recency
+        case .longestGapDays, .gapTrend: .gaps
+        case .completionRatio, .lessonsCompleted, .views, .timeSpentSeconds: .progress
+        case .lessonsPerWeek, .paceVsCohort, .daysEnrolled: .pace
+        case .quizAttempts, .quizMeanScore, .quizScoreTrend, .lastQuizScore, .quizScoreGap: .quizzes
+        case .courseDropoutRate: .course
+        }
+    }
+
+    /// The factors of one prediction, largest |contribution| first: one per group with a feature in the schema.
+    public static func factors(_ contributions: [FeatureContribution], schema: FeatureSchema, source: some FeatureInputSource) -> [RiskDocument.Factor] {
+        var sums: [Group: Double] = [:]
+        let inputs = Dictionary(schema.features.map { ($0.name, $0.input) }, uniquingKeysWith: { a, _ in a })
+        for c in contributions {
+            guard let input = inputs[c.feature] else { continue }
+            sums[group(of: input), default: 0] += c.contribution
+        }
+        return sums.sorted { (abs($0.value), $1.key.rawValue) > (abs($1.value), $0.key.rawValue) }.map { g, total in
+            let (input, text) = reason(g, raisesRisk: total > 0, schema: schema, source: source)
+            let name = schema.features.first { $0.input == input && $0.transform != .present }?.name ?? input.rawValue
+            return RiskDocument.Factor(feature: name, value: schema.raw(input, source) ?? 0, contribution: total, reason: text)
+        }
+    }
+
+    /// The sentence of a group and the input it quotes.
+    static func reason(_ g: Group, raisesRisk up: Bool, schema: FeatureSchema, source: some FeatureInputSource) -> (FeatureInput, String) {
+        func v(_ i: FeatureInput) -> Double? { schema.raw(i, source) }
+        func n(_ x: Double?) -> Int { Int((x ?? 0).rounded()) }
         func days(_ k: Int) -> String { k == 1 ? "1 day" : "\(k) days" }
-        switch feature.input {
-        case .daysSinceLastActivity:
-            let d = n(raw)
-            return d <= 0 ? "active today" : (up ? "no activity for \(days(d))" : "last active \(days(d)) ago")
-        case .activeDays7: return "active on \(n(raw)) of the last 7 days"
-        case .activeDays14: return "active on \(n(raw)) of the last 14 days"
-        case .activeDays28: return "active on \(n(raw)) of the last 28 days"
-        case .completionRatio: return "\(Int(((raw ?? 0) * 100).rounded())) % of the course done"
-        case .lessonsCompleted: return n(raw) == 1 ? "1 lesson completed" : "\(n(raw)) lessons completed"
-        case .views: return "\(n(raw)) content views"
-        case .timeSpentSeconds: return String(format: "%.1f hours spent in the course", (raw ?? 0) / 3600)
-        case .quizAttempts: return n(raw) == 0 ? "no quiz taken yet" : "\(n(raw)) quizzes taken"
-        case .quizMeanScore:
-            if feature.transform == .present { return raw == nil ? "no quiz taken yet" : "has taken quizzes" }
-            return raw.map { "mean quiz score \(score($0))" } ?? "no quiz taken yet"
-        case .quizScoreTrend:
-            guard let t = raw else { return "too few quizzes for a trend" }
-            return t < 0 ? String(format: "quiz scores falling (%.2f a week)", t) : String(format: "quiz scores rising (+%.2f a week)", t)
-        case .daysEnrolled: return "enrolled \(days(n(raw))) ago"
-        case .lastQuizScore: return raw.map { "last quiz score \(score($0))" } ?? "no quiz taken yet"
-        case .quizScoreGap:
-            guard let last = source.featureInput(.lastQuizScore), let mean = source.featureInput(.quizMeanScore), let gap = raw else {
-                return "no quiz taken yet"
+        func score(_ x: Double) -> String { String(format: "%.2f", x) }
+        switch g {
+        case .recency:
+            let idle = Int((v(.daysSinceLastActivity) ?? 0).rounded(.down))
+            if up && idle >= 2 { return (.daysSinceLastActivity, "no activity for \(days(idle))") }
+            if up { return (.decayedActivity, "little activity in the last weeks") }
+            return (.activeDays7, "active on \(n(v(.activeDays7))) of the last 7 days")
+        case .gaps:
+            let trend = v(.gapTrend) ?? 0
+            if up && trend > 0.5 { return (.gapTrend, String(format: "gaps between active days growing (+%.1f days a week)", trend)) }
+            if up { return (.longestGapDays, "a stretch of \(days(n(v(.longestGapDays)))) without activity") }
+            return (.longestGapDays, "regular activity: longest stretch without it \(days(n(v(.longestGapDays))))")
+        case .progress:
+            let done = n(v(.lessonsCompleted)), share = Int(((v(.completionRatio) ?? 0) * 100).rounded())
+            return (.completionRatio, (done == 1 ? "1 lesson" : "\(done) lessons") + " done (\(share) % of the course)")
+        case .pace:
+            guard let ratio = v(.paceVsCohort) else {
+                return (.lessonsPerWeek, String(format: "%.1f lessons a week", v(.lessonsPerWeek) ?? 0))
             }
-            // The mean before the last quiz: (n·mean − last) / (n − 1).
-            let count = source.featureInput(.quizAttempts) ?? 1
+            if ratio < 0.8 { return (.paceVsCohort, "slower than most learners of this course") }
+            if ratio > 1.25 { return (.paceVsCohort, "faster than most learners of this course") }
+            return (.paceVsCohort, "keeping pace with most learners of this course")
+        case .quizzes:
+            guard let last = v(.lastQuizScore), let mean = v(.quizMeanScore) else { return (.quizAttempts, "no quiz taken yet") }
+            let count = v(.quizAttempts) ?? 1
+            // The mean before the newest quiz: (n·mean − last) / (n − 1).
             let before = count > 1 ? (count * mean - last) / (count - 1) : mean
-            if abs(gap) < 0.005 { return "quiz scores steady at \(score(last))" }
-            return gap < 0 ? "quiz scores falling: \(score(before)) → \(score(last))" : "quiz scores rising: \(score(before)) → \(score(last))"
-        case .longestGapDays: return "longest stretch without activity: \(days(n(raw)))"
-        case .gapTrend:
-            guard let t = raw else { return "too few active days for a trend in gaps" }
-            if abs(t) < 0.05 { return "steady gaps between active days" }
-            return t > 0 ? String(format: "gaps between active days growing (+%.1f days a week)", t)
-                : String(format: "gaps between active days shrinking (%.1f days a week)", t)
-        case .decayedActivity: return up ? "little recent activity" : "steady recent activity"
-        case .lessonsPerWeek: return String(format: "%.1f lessons a week", raw ?? 0)
-        case .paceVsCohort:
-            guard let r = raw else { return "pace unknown" }
-            if r < 0.8 { return "slower than most learners of this course" }
-            if r > 1.25 { return "faster than most learners of this course" }
-            return "keeping pace with the course's learners"
-        case .courseDropoutRate:
-            return "this course loses \(Int(((raw ?? 0) * 100).rounded())) % of its learners"
+            if count > 1 && last < before - 0.05 { return (.quizScoreGap, "quiz scores falling: \(score(before)) → \(score(last))") }
+            if count > 1 && last > before + 0.05 { return (.quizScoreGap, "quiz scores rising: \(score(before)) → \(score(last))") }
+            return (.lastQuizScore, "last quiz score \(score(last))")
+        case .course:
+            return (.courseDropoutRate, "this course loses \(Int(((v(.courseDropoutRate) ?? 0) * 100).rounded())) % of its learners")
         }
     }
 }

@@ -11,7 +11,8 @@ public import Models
 public struct RiskScorer: Sendable {
     public let model: RiskModel
     public let schema: FeatureSchema
-    /// Factors kept per score (largest |contribution| first, ties by name, so reruns on the same data agree).
+    /// Factors kept per score (``RiskReasons`` groups, largest |contribution| first, ties by name, so reruns on the
+    /// same data agree).
     public var factorCount = 5
 
     public init(model: RiskModel, schema: FeatureSchema) throws {
@@ -35,13 +36,7 @@ public struct RiskScorer: Sendable {
     public func score(_ source: some FeatureInputSource) throws -> Score {
         let x = schema.vector(source).map(Double.init)
         let p = try model.predict(x)
-        let byName = Dictionary(schema.features.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let factors = p.contributions.prefix(factorCount).map { c -> RiskDocument.Factor in
-            guard let f = byName[c.feature] else { return RiskDocument.Factor(feature: c.feature, value: c.value, contribution: c.contribution) }
-            let raw = schema.raw(f.input, source)
-            return RiskDocument.Factor(feature: c.feature, value: raw ?? c.value, contribution: c.contribution,
-                                       reason: RiskReasons.text(feature: f, schema: schema, source: source, contribution: c.contribution))
-        }
+        let factors = Array(RiskReasons.factors(p.contributions, schema: schema, source: source).prefix(factorCount))
         return Score(risk: p.probability, band: p.band, factors: factors, expectedDropoutWeek: p.expectedDropoutWeek, modelKind: model.method)
     }
 }

@@ -66,9 +66,14 @@ struct PipelineFixture {
         }
         if let v = try await registry.active(tenant: t, kind: .risk) {
             out.riskVersion = v.version
+            out.riskMethod = v.hyperparameters["method"]
             for try await r in StoreLayout.risk.collection(in: db.tenant(t)).find(["model_version": .string(v.version)]) {
                 out.risk["\(r.learner_id)/\(r.course_id)"] = r.risk
                 out.factors += r.factors.map(\.feature)
+                out.reasons += r.factors.compactMap(\.reason)
+            }
+            for try await f in StoreLayout.features.collection(in: db.tenant(t)).find() {
+                out.idle["\(f.learner_id)/\(f.course_id)"] = f.days_since_last_activity
             }
         }
         return out
@@ -83,6 +88,10 @@ struct ActiveSnapshot: Equatable {
     var embeddings: [String: [Float]] = [:]
     var risk: [String: Double] = [:]
     var factors: [String] = []
+    /// `survival` or `heuristic` (the active risk version's method).
+    var riskMethod: String?
+    /// Days since the last activity per enrolment (`learner_features`).
+    var idle: [String: Double] = [:]
 
     /// The results without version names (two runs over the same data should agree on these).
     var content: [String] {

@@ -58,10 +58,14 @@ struct RiskQualityTests {
             #expect(x.score.factors.prefix(3).map(\.reason) == y.score.factors.prefix(3).map(\.reason))
         }
         let reasons = a.scores.flatMap { $0.score.factors.compactMap(\.reason) }
-        #expect(reasons.count == a.scores.count * 5, "every factor carries a reason")
+        #expect(a.scores.allSatisfy { $0.score.factors.count == 5 && $0.score.factors.allSatisfy { $0.reason != nil } }, "every factor carries a reason")
         #expect(reasons.contains { $0.hasPrefix("no activity for ") })
         #expect(reasons.contains { $0.hasPrefix("quiz scores falling: ") && $0.contains(" → ") })
         #expect(reasons.contains { $0 == "slower than most learners of this course" })
+        // The top reason of the riskiest enrolments says why in words.
+        for s in a.scores.sorted(by: { $0.score.risk > $1.score.risk }).prefix(3) {
+            print(String(format: "%.2f: ", s.score.risk) + s.score.factors.prefix(3).map { "\($0.reason ?? "") (\($0.feature) = \($0.value), \(String(format: "%+.2f", $0.contribution)))" }.joined(separator: "; "))
+        }
         // Each factor keeps the raw input it describes: days, not the clamped model input.
         let idle = a.scores.compactMap { s in s.score.factors.first { $0.feature == "days_since_last_activity" } }
         #expect(idle.allSatisfy { $0.value >= 0 && $0.value < Double(d.options.inactivityDays) })
