@@ -13,6 +13,7 @@ public enum JobParameter: String, Sendable, CaseIterable, Hashable {
     case source
     case catalog
     case evaluate
+    case search
 
     /// Parameters every job kind accepts (where the data comes from and as of when).
     public static let common: Set<JobParameter> = [.cutoff, .source, .catalog]
@@ -56,6 +57,12 @@ public enum JobParameter: String, Sendable, CaseIterable, Hashable {
             case "true", "yes", "1": options.evaluate = true
             case "false", "no", "0": options.evaluate = false
             default: throw PipelineError.invalidOption("evaluate must be true or false, got '\(text)'")
+            }
+        case .search:
+            switch text.lowercased() {
+            case "true", "yes", "1": options.search = true
+            case "false", "no", "0": options.search = false
+            default: throw PipelineError.invalidOption("search must be true or false, got '\(text)'")
             }
         }
     }

@@ -60,6 +60,9 @@ public struct RefreshOptions: Sendable {
     public var backtest = true
     /// Hold out one course per learner (with ≥ 3 courses) to measure nDCG@10 / precision@10 before the final fit.
     public var evaluate = true
+    /// Search the recommender's hyperparameters per tenant (bounded: `searchSettings`) before the final fit.
+    public var search = true
+    public var searchSettings = RecommenderSearch()
     /// Retired versions kept per tenant and kind (older ones and their documents are removed).
     public var keepRetired = 2
     public var modelsDirectory: URL

@@ -136,13 +136,14 @@ public struct TenantAggregator: Sendable {
     /// Distinct lessons seen in a course's events.
     public func lessonsSeen(course: Int) -> Int { lessonsSeen[Int32(course)]?.count ?? 0 }
 
-    /// (learner, course, confidence) for every enrolment with activity as of `cutoff`: the iALS input.
-    public func interactions(at cutoff: Cutoff) -> [(learner: Int, course: Int, confidence: Float)] {
+    /// (learner, course, confidence, start) for every enrolment with activity as of `cutoff`: the iALS input, with
+    /// when the enrolment began (microseconds; the recommender's time-based validation split).
+    public func interactions(at cutoff: Cutoff) -> [(learner: Int, course: Int, confidence: Float, start: Int64)] {
         enrolments.indices.compactMap { e in
             guard let s = state(e, at: cutoff) else { return nil }
             let t = s.totals
             guard t.hasActivity, t.confidence > 0 else { return nil }
-            return (Int(enrolments[e].learner), Int(enrolments[e].course), t.confidence)
+            return (Int(enrolments[e].learner), Int(enrolments[e].course), t.confidence, min(s.enrolledAt, t.firstActivity))
         }
     }
 

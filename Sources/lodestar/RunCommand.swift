@@ -59,6 +59,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Skip the held-out evaluations (recommender hold-out, risk backtest).")
     var noEvaluate = false
 
+    @Flag(help: "Skip the recommender's per-tenant hyperparameter search (use the given or default values).")
+    var noSearch = false
+
     @Option(help: "Tenants that consent to the pooled risk model, comma-separated (default: the `tenants` collection).")
     var pooledConsent: String?
 
@@ -120,6 +123,7 @@ struct RunCommand: AsyncParsableCommand {
         options.quarantineRetentionDays = config.quarantineTTLDays
         options.evaluate = !noEvaluate
         options.backtest = !noEvaluate
+        options.search = !noSearch
         if let pooledConsent {
             options.pooledModelConsent = Set(pooledConsent.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
