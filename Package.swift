@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         // RS256 signing of service-account JWTs (GoogleCloud). 4.x is what jwt-kit 5.8 (the HTTP API issue) needs too.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C doors: the only targets that see C. Pointers never leave the Swift module above each.
@@ -71,10 +73,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Job files, cron with time zones, job runs under leases, retries, backfill, history; a `Service`.
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "Pipeline", "LearningStore", "MongoStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "lodestar",
             dependencies: [
                 "LinearAlgebra", "LearningEvents", "EventSources", "GoogleCloud", "Models", "MongoStore", "LearningStore", "Pipeline", "SampleData",
+                "Scheduler",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -111,6 +127,12 @@ let package = Package(
         .testTarget(
             name: "LearningStoreTests",
             dependencies: ["LearningStore", "MongoStore", "LearningEvents", "LodestarTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: ["Scheduler", "Pipeline", "MongoStore", "LearningStore", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
+            exclude: ["croniter_reference.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

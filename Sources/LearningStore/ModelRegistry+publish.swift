@@ -98,9 +98,10 @@ extension ModelRegistry {
     /// One transaction: the lease is still ours (and written, so a takeover conflicts), the version is complete
     /// (and `staging` when publishing), it becomes active and the previous active version retired.
     func activateInTransaction(tenant: TenantID, kind: ModelKind, version: String, lease: Lease, requireStaging: Bool) async throws {
-        let leases = leases
+        let leases = leases, activationGuard = activationGuard
         try await db.withTransaction { tx in
             try await leases.confirm(lease, in: tx)
+            if let activationGuard { try await activationGuard(tx) }
             let v = StoreLayout.modelVersions.collection(in: tx.tenant(tenant))
             let now = Date()
             var target: BSONDocument = ["kind": .string(kind.rawValue), "version": .string(version)]

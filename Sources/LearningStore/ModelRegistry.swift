@@ -19,11 +19,16 @@ public struct ModelRegistry: Sendable {
     public let db: MongoDatabase
     public let modelsDirectory: URL
     public let leases: LeaseManager
+    /// An extra check inside every activation transaction, after the lease is confirmed (the scheduler's
+    /// job-run lease); throwing aborts the activation.
+    public let activationGuard: (@Sendable (MongoDatabase) async throws -> Void)?
 
-    public init(db: MongoDatabase, modelsDirectory: URL, leases: LeaseManager? = nil) {
+    public init(db: MongoDatabase, modelsDirectory: URL, leases: LeaseManager? = nil,
+                activationGuard: (@Sendable (MongoDatabase) async throws -> Void)? = nil) {
         self.db = db
         self.modelsDirectory = modelsDirectory
         self.leases = leases ?? LeaseManager(db: db)
+        self.activationGuard = activationGuard
     }
 
     func versions(_ tenant: TenantID) -> TenantCollection<ModelVersionDocument> {

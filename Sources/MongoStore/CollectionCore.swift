@@ -70,6 +70,8 @@ struct CollectionCore: Sendable {
     enum BulkWrite: Sendable {
         case replace(selector: BSONDocument, document: BSONDocument)
         case update(selector: BSONDocument, update: BSONDocument)
+        /// An update that never inserts (a conditional state change).
+        case updateExisting(selector: BSONDocument, update: BSONDocument)
     }
 
     /// Executes one unordered bulk with upsert on every write; returns (matched, modified, upserted).
@@ -83,6 +85,7 @@ struct CollectionCore: Sendable {
             }
             defer { mongoc_bulk_operation_destroy(bulk) }
             let upsert = try NativeDocument(["upsert": true], operation: "bulk upsert", collection: name)
+            let noUpsert = try NativeDocument(["upsert": false], operation: "bulk update", collection: name)
             let error = lodestar_error_new()
             defer { lodestar_error_free(error) }
             for write in writes {
@@ -98,6 +101,12 @@ struct CollectionCore: Sendable {
                     let u = try NativeDocument(update, operation: "bulk upsert", collection: name)
                     guard mongoc_bulk_operation_update_one_with_opts(bulk, s.pointer, u.pointer, upsert.pointer, error) else {
                         throw MongoError.from(error, operation: "bulk upsert", collection: name)
+                    }
+                case .updateExisting(let selector, let update):
+                    let s = try NativeDocument(selector, operation: "bulk update", collection: name)
+                    let u = try NativeDocument(update, operation: "bulk update", collection: name)
+                    guard mongoc_bulk_operation_update_one_with_opts(bulk, s.pointer, u.pointer, noUpsert.pointer, error) else {
+                        throw MongoError.from(error, operation: "bulk update", collection: name)
                     }
                 }
             }

@@ -84,6 +84,16 @@ public struct MongoCollection<Document: Codable & Sendable, Access: CollectionAc
         return try await core.bulkInBatches(writes, batchSize: batchSize, concurrency: concurrency)
     }
 
+    /// Applies each update to the one document its filter matches, if any (never inserting), in one unordered
+    /// round trip per batch: conditional state changes of many documents at once. Returns the matched count; a
+    /// write refused by the server (a duplicate key) throws after the others were applied, so callers that need to
+    /// know which matched read the documents back.
+    public func bulkUpdateExisting(_ updates: [(filter: BSONDocument, update: BSONDocument)], batchSize: Int = 1000) async throws -> BulkResult {
+        let writes = try updates.map { CollectionCore.BulkWrite.updateExisting(selector: try scoped($0.filter, "bulk update"),
+                                                                                update: try checkedUpdate($0.update, "bulk update")) }
+        return try await core.bulkInBatches(writes, batchSize: batchSize, concurrency: 1)
+    }
+
     public func updateMany(_ filter: BSONDocument, _ update: BSONDocument, upsert: Bool = false) async throws -> BulkResult {
         try await core.updateMany(filter: try scoped(filter, "update"), update: try checkedUpdate(update, "update"), upsert: upsert)
     }

@@ -96,9 +96,13 @@ public struct IndexSpec: Sendable {
     public var name: String
     public var unique: Bool
     public var expireAfterSeconds: Int?
+    /// Leave out documents that lack the indexed field (with `unique`: at most one document per value among
+    /// those that have it, e.g. one live job run per (job, tenant)).
+    public var sparse: Bool = false
 
     /// `keys` such as `["tenant_id": 1, "learner_id": 1]`; the name defaults to MongoDB's `field_1_field_1` form.
-    public init(keys: BSONDocument, name: String? = nil, unique: Bool = false, expireAfterSeconds: Int? = nil) {
+    public init(keys: BSONDocument, name: String? = nil, unique: Bool = false, expireAfterSeconds: Int? = nil, sparse: Bool = false) {
+        self.sparse = sparse
         self.keys = keys
         self.name = name ?? keys.map { "\($0.key)_\($0.value.int64Value.map(String.init) ?? $0.value.stringValue ?? "x")" }.joined(separator: "_")
         self.unique = unique
@@ -108,6 +112,7 @@ public struct IndexSpec: Sendable {
     var document: BSONDocument {
         var d: BSONDocument = ["key": .document(keys), "name": .string(name)]
         if unique { d["unique"] = true }
+        if sparse { d["sparse"] = true }
         if let expireAfterSeconds { d["expireAfterSeconds"] = .int64(Int64(expireAfterSeconds)) }
         return d
     }

@@ -19,8 +19,13 @@ public struct JobKind: Sendable, CustomStringConvertible {
 
     public var description: String { name }
 
-    /// Parameters the kind's phases read, plus the common ones.
-    public var parameters: Set<JobParameter> { phases.reduce(JobParameter.common) { $0.union($1.parameters) } }
+    /// Parameters the kind's phases read, plus the common ones (only `cutoff` for a kind that reads no export).
+    public var parameters: Set<JobParameter> {
+        phases.reduce(readsExport ? JobParameter.common : [.cutoff]) { $0.union($1.parameters) }
+    }
+
+    /// False when no phase reads the export (`noop`): a run then needs no `source` and reads nothing.
+    public var readsExport: Bool { phases.contains { $0.readsExport } }
 
     public static let ingest = JobKind("ingest", "Features per enrolment into learner_features; bad rows into quarantine.",
                                        phases: [FeaturesPhase()])
@@ -33,8 +38,11 @@ public struct JobKind: Sendable, CustomStringConvertible {
     public static let refresh = JobKind("refresh", "ingest, recommend and score-risk: the nightly job.",
                                         phases: [FeaturesPhase(), RecommenderPhase(writeRecommendations: true), RiskPhase()])
 
+    public static let noop = JobKind("noop", "Health check: reads and writes nothing, waits sleep_seconds (scheduler tests and benchmark).",
+                                     phases: [NoopPhase()])
+
     /// Every job kind, by name.
-    public static let all: [JobKind] = [.ingest, .trainEmbeddings, .scoreRisk, .recommend, .refresh]
+    public static let all: [JobKind] = [.ingest, .trainEmbeddings, .scoreRisk, .recommend, .refresh, .noop]
 
     /// The kind called `name`, if any.
     public static func named(_ name: String) -> JobKind? { all.first { $0.name == name } }

@@ -13,7 +13,10 @@ public enum JobParameter: String, Sendable, CaseIterable, Hashable {
     case source
     case catalog
     case evaluate
+    /// Whether the recommender searches its hyperparameters (true / false).
     case search
+    /// How long a `noop` run waits (seconds, 0…86400).
+    case sleepSeconds = "sleep_seconds"
 
     /// Parameters every job kind accepts (where the data comes from and as of when).
     public static let common: Set<JobParameter> = [.cutoff, .source, .catalog]
@@ -52,6 +55,11 @@ public enum JobParameter: String, Sendable, CaseIterable, Hashable {
             options.source = list
         case .catalog:
             options.catalog = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case .sleepSeconds:
+            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite, (0...86_400).contains(v) else {
+                throw PipelineError.invalidOption("sleep_seconds must be a number of seconds in 0…86400, got '\(text)'")
+            }
+            options.noopSeconds = v
         case .evaluate:
             switch text.lowercased() {
             case "true", "yes", "1": options.evaluate = true

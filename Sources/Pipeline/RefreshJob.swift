@@ -43,11 +43,13 @@ public struct RefreshJob: Sendable {
     static let chunk = 16_384
 
     var registry: ModelRegistry {
-        ModelRegistry(db: db, modelsDirectory: options.modelsDirectory, leases: LeaseManager(db: db, duration: options.leaseDuration))
+        ModelRegistry(db: db, modelsDirectory: options.modelsDirectory, leases: LeaseManager(db: db, duration: options.leaseDuration),
+                      activationGuard: options.activationGuard)
     }
 
     public func run() async throws -> RunSummary {
         let startedAt = now()
+        if !options.job.readsExport { return try await runWithoutExport(startedAt: startedAt) }
         if !options.dryRun { try await StoreLayout.ensureIndexes(db) }
         let runID = ModelRegistry.newVersionName(now: startedAt)
         var summary = RunSummary(runID: runID, job: options.job.name, cutoff: options.cutoff)
@@ -111,6 +113,22 @@ public struct RefreshJob: Sendable {
         }
         if let dir = options.reportDirectory {
             summary.reportPath = try ReportWriter.write(summary: summary, tenants: [], to: dir).path
+        }
+        return summary
+    }
+
+    /// A kind that reads no export (`noop`): its phases run for each named tenant on an empty aggregate.
+    func runWithoutExport(startedAt: Date) async throws -> RunSummary {
+        guard case .only(let tenants) = options.tenants else {
+            throw PipelineError.invalidOption("job \(options.job.name) reads no export, so it needs named tenants (not --all)")
+        }
+        let runID = ModelRegistry.newVersionName(now: startedAt)
+        var summary = RunSummary(runID: runID, job: options.job.name, cutoff: options.cutoff)
+        let cutoff = options.cutoff ?? Int64(startedAt.timeIntervalSince1970 * 1_000_000)
+        for tenant in tenants {
+            try Task.checkCancellation()
+            let agg = TenantAggregator(tenant: tenant, cutoffs: try Cutoffs(score: cutoff, horizonDays: options.horizonDays))
+            summary.tenants.append(try await runTenant(agg, catalog: Catalog(), runID: runID, startedAt: startedAt).summary)
         }
         return summary
     }

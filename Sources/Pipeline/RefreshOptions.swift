@@ -1,6 +1,7 @@
 public import EventSources
 public import Foundation
 public import Models
+public import MongoStore
 
 /// Tenants a run covers.
 public enum TenantSelection: Sendable, Equatable {
@@ -84,6 +85,13 @@ public struct RefreshOptions: Sendable {
     public var quarantineRetentionDays = 30
     /// Threads for training and scoring.
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    /// How long a `noop` run waits (`sleep_seconds`).
+    public var noopSeconds = 0.0
+    /// Runs inside every activation transaction of this run's publications, after the registry lease is
+    /// confirmed: the scheduler passes a check that the run's own job-run lease is still held (and writes to it,
+    /// so a takeover conflicts with the transaction). Throwing aborts the activation.
+    public var activationGuard: (@Sendable (MongoDatabase) async throws -> Void)?
 
     /// Test hooks (internal: tests reach them with `@testable import`).
     var hooks = RunHooks()

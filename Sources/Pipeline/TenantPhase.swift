@@ -20,9 +20,13 @@ public protocol TenantPhase: Sendable {
     var name: String { get }
     /// Job parameters (`jobs/*.yaml` `params`, `lodestar jobs trigger --param`) this phase reads from the options.
     var parameters: Set<JobParameter> { get }
+    /// Whether the phase works on the export's aggregates (true but for `NoopPhase`); a job kind none of whose
+    /// phases does reads no export.
+    var readsExport: Bool { get }
     func run(_ context: TenantRunContext) async throws -> PhaseOutcome
 }
 
 extension TenantPhase {
     public var parameters: Set<JobParameter> { [] }
+    public var readsExport: Bool { true }
 }

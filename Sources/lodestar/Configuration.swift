@@ -18,6 +18,14 @@ struct Configuration: Sendable {
     var leaseSeconds: Int
     /// `LODESTAR_QUARANTINE_TTL_DAYS`: how long quarantined rows are kept.
     var quarantineTTLDays: Int
+    /// `LODESTAR_SCHEDULER_SLOTS`: runs one scheduler replica carries out at once.
+    var schedulerSlots: Int
+    /// `LODESTAR_SCHEDULER_POLL_SECONDS`: seconds between scheduling passes.
+    var schedulerPollSeconds: Double
+    /// `LODESTAR_SCHEDULER_MAX_RUNS`: live runs over all replicas at once (unset: no cluster-wide limit).
+    var schedulerClusterMaxRuns: Int?
+    /// `LODESTAR_SHUTDOWN_GRACE_SECONDS`: how long running work may go on after SIGTERM.
+    var shutdownGraceSeconds: Int
     /// Problems found while reading the environment (a value out of range falls back to the default).
     var problems: [String] = []
 
@@ -50,6 +58,16 @@ struct Configuration: Sendable {
         port = int("PORT", 1...65_535, 8080)
         leaseSeconds = int("LODESTAR_LEASE_SECONDS", 3...86_400, 60)
         quarantineTTLDays = int("LODESTAR_QUARANTINE_TTL_DAYS", 1...3650, 30)
+        schedulerSlots = int("LODESTAR_SCHEDULER_SLOTS", 1...1024, 2)
+        schedulerClusterMaxRuns = env["LODESTAR_SCHEDULER_MAX_RUNS"] == nil ? nil : int("LODESTAR_SCHEDULER_MAX_RUNS", 1...100_000, 100)
+        shutdownGraceSeconds = int("LODESTAR_SHUTDOWN_GRACE_SECONDS", 0...86_400, 30)
+        var poll = 1.0
+        if let text = env["LODESTAR_SCHEDULER_POLL_SECONDS"] {
+            if let v = Double(text), v >= 0.01, v <= 3600 { poll = v } else {
+                problems.append("LODESTAR_SCHEDULER_POLL_SECONDS=\(text) is not a number in 0.01…3600; using 1")
+            }
+        }
+        schedulerPollSeconds = poll
         self.problems = problems
     }
 
@@ -89,6 +107,10 @@ struct Configuration: Sendable {
             ("PORT", String(port)),
             ("LODESTAR_LEASE_SECONDS", String(leaseSeconds)),
             ("LODESTAR_QUARANTINE_TTL_DAYS", String(quarantineTTLDays)),
+            ("LODESTAR_SCHEDULER_SLOTS", String(schedulerSlots)),
+            ("LODESTAR_SCHEDULER_POLL_SECONDS", String(schedulerPollSeconds)),
+            ("LODESTAR_SCHEDULER_MAX_RUNS", schedulerClusterMaxRuns.map(String.init) ?? "(unset: no cluster-wide limit)"),
+            ("LODESTAR_SHUTDOWN_GRACE_SECONDS", String(shutdownGraceSeconds)),
         ]
     }
 }

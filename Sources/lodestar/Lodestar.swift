@@ -19,6 +19,8 @@ struct Lodestar: AsyncParsableCommand {
             Validate.self,
             BenchIngest.self,
             BenchModels.self,
+            JobsCommand.self,
+            ServeCommand.self,
         ]
     )
 

@@ -55,7 +55,11 @@ struct ComputePlacementTests {
         let (ticks, maxGap) = await ticker.value
         print("phases computed for \(elapsed); the ticker ticked \(ticks) times, longest gap \(maxGap)")
         #expect(elapsed > .milliseconds(500), "the phases did enough work to matter")
-        #expect(maxGap < .milliseconds(250), "the cooperative pool was never blocked for long (longest gap \(maxGap))")
+        // Were the fits on the pool, more of them than the pool has threads would hold it for whole fits (seconds) and
+        // the ticker would barely tick; scheduling noise on a busy machine is a fraction of that.
+        let expected = Double(elapsed.components.seconds) * 100 + Double(elapsed.components.attoseconds) * 1e-16
+        #expect(Double(ticks) >= expected * 0.25, "the ticker kept running: \(ticks) ticks of an ideal \(Int(expected))")
+        #expect(maxGap < .seconds(1), "the cooperative pool was never blocked for long (longest gap \(maxGap))")
         try await f.finish()
     }
 }

@@ -1,0 +1,92 @@
+import Foundation
+import LearningStore
+import Logging
+public import MongoStore
+public import Pipeline
+
+/// Runs a job run through the pipeline: `RefreshJob` with the run's kind, its one tenant and its parameters.
+public struct PipelineRunExecutor: RunExecutor {
+    public let db: MongoDatabase
+    /// The defaults every run starts from (models folder, threads, lease length, …) before its parameters.
+    public let baseOptions: RefreshOptions
+
+    public init(db: MongoDatabase, baseOptions: RefreshOptions) {
+        self.db = db
+        self.baseOptions = baseOptions
+    }
+
+    public func execute(_ run: RunDocument, context: RunContext) async throws -> RunMetrics {
+        guard let kind = JobKind.named(run.kind) else { throw RunFailure("unknown job kind '\(run.kind)'") }
+        var options = baseOptions
+        options.job = kind
+        options.tenants = .only([run.tenant_id])
+        options.reportDirectory = nil
+        options.activationGuard = context.activationGuard
+        for (key, value) in run.params.sorted(by: { $0.key < $1.key }) {
+            guard let p = JobParameter(rawValue: key) else { throw RunFailure("unknown parameter '\(key)'") }
+            do { try p.apply(value, to: &options) } catch { throw RunFailure("param \(key): \(error)") }
+        }
+        if kind.readsExport, options.source.isEmpty || options.source == ["-"] {
+            throw RunFailure("no source: the job file gives none and the run has no source param")
+        }
+        let progress = ProgressReporter(logger: Logger(label: "lodestar.scheduler.run", factory: { _ in
+            ProgressLogHandler(sink: context.progress)
+        }), terminal: false)
+        let summary: RunSummary
+        do {
+            summary = try await RefreshJob(options: options, db: db, logger: context.logger, progress: progress).run()
+        } catch let e as CancellationError {
+            throw e
+        } catch {
+            throw RunFailure("\(error)")
+        }
+        var m = RunMetrics()
+        m.rows_read = kind.readsExport ? summary.rowsRead : nil
+        m.rows_valid = kind.readsExport ? summary.rowsValid : nil
+        m.quarantined = kind.readsExport ? summary.quarantined : nil
+        if let t = summary.tenants.first(where: { $0.tenant == run.tenant_id }) {
+            if kind.readsExport {
+                m.learners = t.learners
+                m.courses = t.courses
+            }
+            m.ndcg10 = t.ndcg10
+            m.precision10 = t.precision10
+            m.popularity_ndcg10 = t.popularityNDCG10
+            m.auc = t.riskAUC
+            m.scored = t.scoredEnrolments > 0 ? t.scoredEnrolments : nil
+            m.recommender_version = t.recommenderVersion
+            m.risk_version = t.riskVersion
+            m.notes = t.notes.isEmpty ? nil : t.notes
+        }
+        guard summary.succeeded else {
+            var reasons = summary.failedFiles.map { "file failed: \($0)" }
+            if let why = summary.notPublished { reasons.append("not published: \(why)") }
+            for t in summary.tenants { reasons += t.failures }
+            throw RunFailure(reasons.isEmpty ? "the run did not succeed" : reasons.joined(separator: "; "))
+        }
+        return m
+    }
+}
+
+/// Turns the pipeline's "phase started" log lines into the run's progress text.
+struct ProgressLogHandler: LogHandler {
+    let sink: @Sendable (String) -> Void
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let metadata = event.metadata, message = event.message
+        guard let phase = metadata?["phase"] else { return }
+        let detail = metadata?["detail"].map { " \($0)" } ?? ""
+        switch message.description {
+        case "phase started": sink("\(phase)\(detail)")
+        case "progress": sink("\(phase) \(metadata?["rows"].map { "\($0) rows" } ?? "")")
+        default: break
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import LearningStore
+import LodestarTestSupport
+import Logging
+import MongoStore
+import Pipeline
+import SampleData
+import Testing
+@testable import Scheduler
+
+/// Scheduled runs through the real pipeline on a small generated export: tenants found in the export, metrics
+/// kept, a publication refused when the run's lease check fails, a failing job kept with its error.
+@Suite struct PipelineExecutorTests {
+    static func export() throws -> (URL, String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-sched-\(UUID().uuidString)")
+        let summary = try Generator(config: GeneratorConfig(tenants: 2, learners: 400, seed: 5))
+            .run(directory: dir.path, format: .ndjson, codec: .null, gzip: false, rowsPerFile: 1_000_000)
+        return (dir, summary.files.first { $0.contains("events-") }!)
+    }
+
+    func executor(_ db: MongoDatabase, _ dir: URL) -> PipelineRunExecutor {
+        var base = RefreshOptions(source: ["-"], modelsDirectory: dir.appendingPathComponent("models"))
+        base.threads = 2
+        return PipelineRunExecutor(db: db, baseOptions: base)
+    }
+
+    @Test func scheduledRefreshRunsPerTenantAndTheLeaseGuardsPublishing() async throws {
+        let t = try TestDatabase("pipeline")
+        let (dir, events) = try Self.export()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let clock = ManualClock(Date())
+        let job = JobDefinition(name: "risk", kind: .scoreRisk, schedule: try CronSchedule("@daily"), tenants: .all,
+                                params: ["source": events, "cutoff": "2026-04-20T00:00:00Z"])
+        let exec = executor(t.db, dir)
+        let s = replica(t.db, jobs: [job], executor: exec, clock: clock, owner: "host:1:a") { $0.leaseDuration = .seconds(3600) }
+        try await s.prepare()
+        let service = JobService(catalog: JobCatalog(jobs: [job]), db: t.db, clock: clock)
+        let runs = try await service.trigger("risk", access: .platform)
+        #expect(runs.map(\.tenant) == ["tenant-000", "tenant-001"])  // found in the export
+        await s.tick()
+        await s.waitForIdle()
+        let done = try await service.runs(RunQuery(), access: .platform)
+        #expect(done.allSatisfy { $0.status == .succeeded }, "\(done.map { "\($0.id) \($0.status) \($0.error ?? "")" })")
+        #expect(done.allSatisfy { ($0.metrics?.rows_read ?? 0) > 1000 && $0.metrics?.quarantined == 0 })
+        let withModel = done.filter { $0.metrics?.risk_version != nil }
+        #expect(!withModel.isEmpty && withModel.allSatisfy { $0.metrics?.auc.map { $0 >= 0 && $0 <= 1 } == true })
+
+        // The same work with a failing lease check (a lost lease): the activation is refused, the old version stays.
+        let tenant = try #require(withModel.first).tenant
+        let registry = ModelRegistry(db: t.db, modelsDirectory: dir.appendingPathComponent("models"))
+        let before = try await registry.active(tenant: TenantID(validating: tenant), kind: .risk)?.version
+        var doc = try #require(try await RunStore(db: t.db).run(withModel.first!.id))
+        doc._id = "guarded"
+        let context = RunContext(logger: Logger(label: "test"), progress: { _ in },
+                                 activationGuard: { _ in throw LeaseError.lost(name: "job run guarded") })
+        await #expect(throws: RunFailure.self) { try await exec.execute(doc, context: context) }
+        let after = try await registry.active(tenant: TenantID(validating: tenant), kind: .risk)?.version
+        #expect(before != nil && after == before)
+        try await t.finish()
+    }
+
+    @Test func aJobThatKeepsFailingStopsAfterItsRetriesWithTheError() async throws {
+        let t = try TestDatabase("failing")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-sched-\(UUID().uuidString)")
+        let clock = ManualClock(Date())
+        var job = JobDefinition(name: "broken", kind: .scoreRisk, schedule: try CronSchedule("@daily"), tenants: .only(["acme"]),
+                                params: ["source": dir.appendingPathComponent("missing-*.avro").path])
+        job.retries = RetryPolicy(maxRetries: 1, backoff: .exponential, initial: .seconds(10))
+        let s = replica(t.db, jobs: [job], executor: executor(t.db, dir), clock: clock, owner: "host:1:a")
+        try await s.prepare()
+        let id = try await JobService(catalog: JobCatalog(jobs: [job]), db: t.db, clock: clock).trigger("broken", access: .platform)[0].id
+        await s.tick()
+        await s.waitForIdle()
+        clock.advance(by: 11)
+        await s.tick()
+        await s.waitForIdle()
+        let run = try await JobService(catalog: JobCatalog(jobs: [job]), db: t.db).run(id, access: .platform)
+        #expect(run.status == .failed && run.attempt == 2 && run.attempts.map(\.outcome) == ["failed", "failed"])
+        #expect(run.error?.contains("missing-*.avro") == true, "\(run.error ?? "")")
+        try await t.finish()
+    }
+}
