@@ -19,6 +19,7 @@ struct Lodestar: AsyncParsableCommand {
             Validate.self,
             BenchIngest.self,
             BenchModels.self,
+            BenchQuality.self,
             JobsCommand.self,
             ServeCommand.self,
         ]
