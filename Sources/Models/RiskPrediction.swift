@@ -6,6 +6,13 @@ public struct FeatureContribution: Sendable, Equatable, Codable {
     public let value: Double
     /// `w_j · (x_j − mean_j) / std_j`: the feature's push on the log-odds relative to an average learner.
     public let contribution: Double
+
+    /// A contribution of `contribution` to the log-odds from `feature`, whose raw value is `value`.
+    public init(feature: String, value: Double, contribution: Double) {
+        self.feature = feature
+        self.value = value
+        self.contribution = contribution
+    }
 }
 
 /// A risk prediction with its reasons.
