@@ -68,3 +68,25 @@ func expectedCalibrationError(_ p: [Double], _ y: [Bool]) -> Double {
     }
     return (0..<10).reduce(0) { $0 + (n[$1] == 0 ? 0 : abs(sp[$1] - sy[$1]) / Double(p.count)) }
 }
+
+/// Every tenant of a `QualityData` built by `RiskPhase.build` with every tenant consenting to the pooled model, largest
+/// first (so the pool is filled before the small tenants borrow it), as a run does. Built once and shared.
+actor ConsentingBuildsCache {
+    static let shared = ConsentingBuildsCache()
+    private var tasks: [String: Task<(pool: PlatformPrior, builds: [(tenant: String, build: RiskPhase.Build)]), any Error>] = [:]
+
+    func builds(_ d: QualityData, label: String) async throws -> (pool: PlatformPrior, builds: [(tenant: String, build: RiskPhase.Build)]) {
+        if let t = tasks[label] { return try await t.value }
+        let t = Task { () async throws -> (pool: PlatformPrior, builds: [(tenant: String, build: RiskPhase.Build)]) in
+            let pool = PlatformPrior()
+            var out: [(tenant: String, build: RiskPhase.Build)] = []
+            for t in d.tenants {
+                out.append((t, try await RiskPhase.build(aggregate: d.aggregators[t]!, options: d.options, lessonCount: d.lessonCount(t),
+                                                         consent: true, pool: pool)))
+            }
+            return (pool: pool, builds: out)
+        }
+        tasks[label] = t
+        return try await t.value
+    }
+}

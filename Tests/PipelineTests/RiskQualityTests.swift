@@ -75,10 +75,9 @@ struct RiskQualityTests {
     @Test("on small tenants a fit shrunk towards the pooled platform model beats the tenant's own model")
     func pooledPrior() async throws {
         let d = try await Self.data()
-        let pool = PlatformPrior()
+        let (pool, builds) = try await ConsentingBuildsCache.shared.builds(d, label: "risk-quality")
         var small: [String] = []
-        for t in d.tenants {
-            let b = try await RiskPhase.build(aggregate: d.aggregators[t]!, options: d.options, lessonCount: d.lessonCount(t), consent: true, pool: pool)
+        for (t, b) in builds {
             if b.source == "pooled-prior" { small.append(t) } else { #expect(b.source == "own") }
         }
         #expect(pool.contributors.count >= 2, "large consenting tenants fill the pool: \(pool.contributors)")
@@ -111,6 +110,43 @@ struct RiskQualityTests {
             + "\(String(format: "%.3f", aucPooled)); log-loss \(String(format: "%.3f", llOwn)) vs \(String(format: "%.3f", llPooled))")
         #expect(aucPooled > aucOwn)
         #expect(llPooled < llOwn)
+    }
+
+    @Test("the backtest: large tenants get AUCs with intervals beside both baselines, small ones \"not enough data\" (also in the report)")
+    func backtest() async throws {
+        let d = try await Self.data()
+        let (_, builds) = try await ConsentingBuildsCache.shared.builds(d, label: "risk-quality")
+        var enough = 0, notEnough = 0
+        for (t, b) in builds {
+            let bt = try #require(b.backtest, "\(t): every tenant with a model (own or pooled prior) is backtested")
+            #expect(bt.trainedAsOf < bt.scoredAsOf && bt.scoredAsOf < bt.outcomesAt)
+            #expect(bt.outcomesAt - bt.scoredAsOf == bt.scoredAsOf - bt.trainedAsOf, "T − 2h, T − h, T")
+            let html = ReportWriter.backtestTable(bt)
+            print("\(t) (\(b.source), \(d.aggregators[t]!.learners.count) learners): \(bt.summaryLine)")
+            if bt.enoughData {
+                enough += 1
+                #expect(bt.droppedByOutcome >= RiskBacktest.minimumOutcomes && bt.scored - bt.droppedByOutcome >= RiskBacktest.minimumOutcomes)
+                for i in [bt.auc, bt.daysSinceLastActivityAUC, bt.courseBaseRateAUC] {
+                    let i = try #require(i)
+                    let low = try #require(i.low), high = try #require(i.high)
+                    #expect(low <= i.value && i.value <= high && high - low < 0.3, "\(t): \(i)")
+                }
+                #expect(bt.horizonECE != nil && !bt.calibration.isEmpty && !bt.roc.isEmpty)
+                #expect(html.contains("<table>") && html.contains("days since last activity") && html.contains("course base rate"))
+                #expect(html.contains(String(format: "%.3f", bt.auc!.value)))
+            } else {
+                notEnough += 1
+                #expect(bt.auc == nil && bt.daysSinceLastActivityAUC == nil && bt.horizonECE == nil)
+                #expect(bt.note?.hasPrefix("not enough data") == true)
+                #expect(html.contains("Not enough data") && !html.contains("<table>"), "no number for a tenant without enough outcomes")
+                #expect(bt.summaryLine.hasPrefix("backtest: not enough data"))
+            }
+        }
+        #expect(enough >= 2, "the large tenants have figures")
+        #expect(notEnough >= 1, "the smallest tenants show \"not enough data\"")
+        // On the largest tenant the model beats days since last activity in the backtest too.
+        let largest = try #require(builds.first?.build.backtest)
+        #expect(try #require(largest.auc?.value) > (try #require(largest.daysSinceLastActivityAUC?.value)))
     }
 
     @Test("a small tenant without consent gets the heuristic score, labelled as such")
