@@ -41,8 +41,8 @@ public enum QualityEvaluation {
     }
 
     /// Reads `options.source` (and `options.catalog`), then evaluates every tenant, largest first (consenting
-    /// tenants per `options.pooledModelConsent`, none when nil).
-    public static func run(options: RefreshOptions, logger: Logger) async throws -> (tenants: [Tenant], scores: [Score]) {
+    /// tenants per `options.pooledModelConsent`, none when nil; every tenant of the export when `everyTenantConsents`).
+    public static func run(options: RefreshOptions, everyTenantConsents: Bool = false, logger: Logger) async throws -> (tenants: [Tenant], scores: [Score]) {
         var options = options
         options.job = .refresh
         let startedAt = Date()
@@ -50,7 +50,7 @@ public enum QualityEvaluation {
                                                logger: logger)
             .run(rows: QuarantineRows(runID: "quality", recordedAt: startedAt, retention: 86_400)) { _ in }
         let catalog = options.catalog.isEmpty ? Catalog() : Catalog(try await CourseSource(options.catalog, gcs: options.storage.gcs).read().courses, provided: true)
-        let consent = options.pooledModelConsent ?? []
+        let consent = everyTenantConsents ? Set(read.aggregators.keys) : options.pooledModelConsent ?? []
         let pool = PlatformPrior()
         let order = read.aggregators.keys.sorted { (read.aggregators[$0]!.enrolmentCount, $1) > (read.aggregators[$1]!.enrolmentCount, $0) }
         var tenants: [Tenant] = [], scores: [Score] = []

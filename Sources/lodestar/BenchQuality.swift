@@ -27,12 +27,9 @@ struct BenchQuality: AsyncParsableCommand {
         options.threads = threads
         options.dryRun = true
         options.search = !noSearch
-        if pooledConsent == "all" {
-            options.pooledModelConsent = Set((0..<1000).map { String(format: "tenant-%03d", $0) })
-        } else {
-            options.pooledModelConsent = Set(pooledConsent.split(separator: ",").map(String.init))
-        }
-        let (tenants, list) = try await QualityEvaluation.run(options: options, logger: logger)
+        let all = pooledConsent == "all"
+        options.pooledModelConsent = all ? [] : Set(pooledConsent.split(separator: ",").map(String.init))
+        let (tenants, list) = try await QualityEvaluation.run(options: options, everyTenantConsents: all, logger: logger)
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         var out = Data()
