@@ -70,7 +70,7 @@ struct PipelineFixture {
             for try await r in StoreLayout.risk.collection(in: db.tenant(t)).find(["model_version": .string(v.version)]) {
                 out.risk["\(r.learner_id)/\(r.course_id)"] = r.risk
                 out.factors += r.factors.map(\.feature)
-                out.reasons += r.factors.compactMap(\.reason)
+                out.factorReasons += r.factors.compactMap(\.reason)
             }
             for try await f in StoreLayout.features.collection(in: db.tenant(t)).find() {
                 out.idle["\(f.learner_id)/\(f.course_id)"] = f.days_since_last_activity
@@ -88,6 +88,8 @@ struct ActiveSnapshot: Equatable {
     var embeddings: [String: [Float]] = [:]
     var risk: [String: Double] = [:]
     var factors: [String] = []
+    /// The risk factors' reasons in words (`reasons` are the recommendations').
+    var factorReasons: [String] = []
     /// `survival` or `heuristic` (the active risk version's method).
     var riskMethod: String?
     /// Days since the last activity per enrolment (`learner_features`).

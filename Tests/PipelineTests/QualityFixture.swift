@@ -2,6 +2,7 @@ import EventSources
 import Foundation
 import LearningEvents
 import LearningStore
+import LinearAlgebra
 import Logging
 @testable import Pipeline
 import SampleData
@@ -26,8 +27,12 @@ struct QualityData: Sendable {
     /// Builds from a fresh export: `tenants` tenants, `learners` learners, `seed` (seeds the tests were not tuned on).
     static func build(label: String, tenants: Int, learners: Int, seed: UInt64) async throws -> QualityData {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-\(label)-\(UUID().uuidString)")
-        let gen = Generator(config: GeneratorConfig(tenants: tenants, learners: learners, seed: seed))
-        _ = try gen.run(directory: dir.path, format: .avro, codec: .deflate, gzip: false, rowsPerFile: 1_000_000)
+        // Generation is seconds of synchronous work: on a dedicated thread, not one of the cooperative pool's few
+        // (tests that measure the pool's responsiveness run beside this one).
+        _ = try await runOnDedicatedThread { _ in
+            try Generator(config: GeneratorConfig(tenants: tenants, learners: learners, seed: seed))
+                .run(directory: dir.path, format: .avro, codec: .deflate, gzip: false, rowsPerFile: 1_000_000)
+        }
         var options = RefreshOptions(source: [dir.appendingPathComponent("events").path], modelsDirectory: dir.appendingPathComponent("models"))
         options.dryRun = true
         options.threads = 2

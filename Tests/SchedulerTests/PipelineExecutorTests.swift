@@ -43,7 +43,13 @@ import Testing
         #expect(done.allSatisfy { $0.status == .succeeded }, "\(done.map { "\($0.id) \($0.status) \($0.error ?? "")" })")
         #expect(done.allSatisfy { ($0.metrics?.rows_read ?? 0) > 1000 && $0.metrics?.quarantined == 0 })
         let withModel = done.filter { $0.metrics?.risk_version != nil }
-        #expect(!withModel.isEmpty && withModel.allSatisfy { $0.metrics?.auc.map { $0 >= 0 && $0 <= 1 } == true })
+        #expect(!withModel.isEmpty && withModel.allSatisfy { ($0.metrics?.scored ?? 0) > 0 })
+        // A backtest AUC when the tenant has one; a small tenant (heuristic, or too few outcomes for a backtest) has a
+        // note saying why instead of a number.
+        #expect(withModel.allSatisfy { r in
+            r.metrics?.auc.map { $0 >= 0 && $0 <= 1 }
+                ?? (r.metrics?.notes ?? []).contains { $0.hasPrefix("risk: ") || $0.hasPrefix("backtest: not enough data") }
+        }, "\(withModel.map { "\($0.tenant): \($0.metrics?.auc.map { "\($0)" } ?? "no AUC") \($0.metrics?.notes ?? [])" })")
 
         // The same work with a failing lease check (a lost lease): the activation is refused, the old version stays.
         let tenant = try #require(withModel.first).tenant
