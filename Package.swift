@@ -161,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SampleDataTests",
-            dependencies: ["SampleData", "EventSources", "LearningEvents"],
+            dependencies: ["SampleData", "EventSources", "LearningEvents", "LodestarTestSupport"],
             swiftSettings: swiftSettings
         ),
         // The executable's commands, run as a process (the binary beside the test bundle).

@@ -1374,6 +1374,10 @@ enum OpenAPIDocument {
      "contribution": {
       "type": "number",
       "description": "Push on the log-odds (positive raises the risk)."
+     },
+     "reason": {
+      "type": "string",
+      "description": "The factor in words, quoting its raw input (e.g. \"no activity for 20 days\")."
      }
     }
    },
@@ -1437,6 +1441,18 @@ enum OpenAPIDocument {
         "computed_at": {
          "type": "string",
          "format": "date-time"
+        },
+        "model_kind": {
+         "type": "string",
+         "enum": [
+          "survival",
+          "heuristic"
+         ],
+         "description": "Absent on scores written before the survival model."
+        },
+        "expected_dropout_week": {
+         "type": "number",
+         "description": "Survival scores: the expected week of enrolment of the dropout, given that it comes."
         }
        }
       }
@@ -1551,6 +1567,70 @@ enum OpenAPIDocument {
           ],
           "minimum": 0,
           "maximum": 100000
+         },
+         "last_quiz_score": {
+          "type": [
+           "number",
+           "null"
+          ],
+          "minimum": 0,
+          "maximum": 1
+         },
+         "quiz_score_gap": {
+          "type": [
+           "number",
+           "null"
+          ],
+          "minimum": -1,
+          "maximum": 1
+         },
+         "longest_gap_days": {
+          "type": [
+           "number",
+           "null"
+          ],
+          "minimum": 0,
+          "maximum": 100000
+         },
+         "gap_trend": {
+          "type": [
+           "number",
+           "null"
+          ],
+          "minimum": -1000,
+          "maximum": 1000
+         },
+         "decayed_activity": {
+          "type": [
+           "number",
+           "null"
+          ],
+          "minimum": 0,
+          "maximum": 1000000
+         },
+         "lessons_per_week": {
+          "type": [
+           "number",
+           "null"
+          ],
+          "minimum": 0,
+          "maximum": 100000
+         },
+         "course_dropout_rate": {
+          "type": [
+           "number",
+           "null"
+          ],
+          "minimum": 0,
+          "maximum": 1
+         },
+         "pace_vs_cohort": {
+          "type": [
+           "number",
+           "null"
+          ],
+          "minimum": 0,
+          "maximum": 1000
          }
         }
        }
@@ -1615,6 +1695,17 @@ enum OpenAPIDocument {
      "baseline": {
       "type": "number",
       "description": "Log-odds of an average enrolment."
+     },
+     "model_kind": {
+      "type": "string",
+      "enum": [
+       "survival",
+       "heuristic"
+      ]
+     },
+     "expected_dropout_week": {
+      "type": "number",
+      "description": "Survival scores: the expected week of enrolment of the dropout, given that it comes."
      },
      "factors": {
       "type": "array",

@@ -1,4 +1,5 @@
 public import LearningEvents
+import Foundation
 
 /// Running totals of one learner's events in one course: counts, time, quiz sums and the iALS confidence. Part of
 /// ``EnrolmentState``; the batch keeps a second one for its training cutoff.
@@ -23,6 +24,13 @@ public struct ActivityTotals: Sendable, Equatable {
     public var confidence: Float = 0
     /// Events applied (of every type): what "nothing lost, nothing counted twice" is checked on.
     public var events: Int64 = 0
+    /// Time (microseconds) and score of the newest quiz (`.min` and 0 while there is none). Two quizzes at the same
+    /// microsecond keep the higher score, so the order events arrive in never matters.
+    public var lastQuizAt: Int64 = .min
+    public var lastQuizScore: Double = 0
+    /// Activity with a one-week half-life: Σ 0.5^(days before the anchor day / 7) over every event but `unenrolled`
+    /// (whole days, so batch and stream agree); ``rebase(by:)`` decays it when the anchor moves.
+    public var decayedEvents: Double = 0
 
     public init() {}
 
@@ -35,6 +43,7 @@ public struct ActivityTotals: Sendable, Equatable {
         if type != .unenrolled {
             firstActivity = min(firstActivity, t)
             lastActivity = max(lastActivity, t)
+            decayedEvents += exp2(min(0, x) / 7)
         }
         confidence += weight
         // Sums saturate: each duration is bounded by the rule table, but a long enough history could still add up
@@ -50,14 +59,21 @@ public struct ActivityTotals: Sendable, Equatable {
                 quizT += x
                 quizTT += x * x
                 quizTS += x * score
+                if t > lastQuizAt || (t == lastQuizAt && score > lastQuizScore) {
+                    lastQuizAt = t
+                    lastQuizScore = score
+                }
             }
         default: break
         }
     }
 
-    /// Re-expresses the quiz sums for an anchor `k` days later (every x becomes x − k). The trend does not change.
+    /// Re-expresses the quiz sums for an anchor `k` days later (every x becomes x − k; the trend does not change) and
+    /// decays ``decayedEvents`` by `k` days.
     public mutating func rebase(by k: Int64) {
-        guard k != 0, quizAttempts > 0 else { return }
+        guard k != 0 else { return }
+        decayedEvents *= exp2(-Double(k) / 7)
+        guard quizAttempts > 0 else { return }
         let n = Double(quizAttempts), d = Double(k)
         quizTT = quizTT - 2 * d * quizT + n * d * d
         quizTS -= d * quizSum

@@ -27,11 +27,13 @@ enum ArtifactWriter {
             let feature_schema: FeatureSchema?
             let notes: [String]?
             let data: String
+            let details: [String: [String]]?
         }
         let card = Card(tenant: tenant, kind: document.kind.rawValue, version: document.version, trained_at: document.trained_at,
                         data_window_start: document.data_window_start, data_window_end: document.data_window_end,
                         metrics: document.metrics, hyperparameters: document.hyperparameters,
-                        feature_schema: document.feature_schema, notes: document.notes, data: artifacts.summary)
+                        feature_schema: document.feature_schema, notes: document.notes, data: artifacts.summary,
+                        details: artifacts.details.isEmpty ? nil : artifacts.details)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         enc.dateEncodingStrategy = .iso8601

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The features of one enrolment as of one moment: what `learner_features` stores and the risk model reads (through
 /// ``FeatureSchema``). Computed only by ``EnrolmentState/features(asOf:totals:lessonCount:)``, for batch and stream.
 public struct EnrolmentFeatures: Sendable, Equatable {
@@ -19,6 +21,23 @@ public struct EnrolmentFeatures: Sendable, Equatable {
     public var daysEnrolled: Double
     public var completed: Bool
     public var unenrolled: Bool
+    /// Score of the newest quiz, and its difference from the mean of this enrolment's quizzes (negative: falling).
+    public var lastQuizScore: Double?
+    public var quizScoreGap: Double?
+    /// The longest stretch of whole days without activity since enrolment within the last
+    /// ``EnrolmentFeatures/gapWindowDays`` days, the current one included.
+    public var longestGapDays: Double = 0
+    /// Whether the gaps between active days grow: the least-squares slope of each gap's length against the day it
+    /// ended, in days per week, over the same window (nil with fewer than three active days).
+    public var gapTrend: Double?
+    /// Activity with a one-week half-life (events, whole days): a learner active today counts fully, one last active
+    /// a week ago half.
+    public var decayedActivity: Double = 0
+    /// Lessons completed per week since enrolment (at least one day counted).
+    public var lessonsPerWeek: Double = 0
+
+    /// Days back from `asOf` that the gap features look at (the active-day mask holds 64).
+    public static let gapWindowDays = 63
 
     /// An enrolment still open: not completed, not unenrolled.
     public var isOpen: Bool { !completed && !unenrolled }
@@ -43,6 +62,13 @@ extension EnrolmentFeatures: FeatureInputSource {
         case .quizMeanScore: quizMeanScore
         case .quizScoreTrend: quizScoreTrend
         case .daysEnrolled: daysEnrolled
+        case .lastQuizScore: lastQuizScore
+        case .quizScoreGap: quizScoreGap
+        case .longestGapDays: longestGapDays
+        case .gapTrend: gapTrend
+        case .decayedActivity: decayedActivity
+        case .lessonsPerWeek: lessonsPerWeek
+        case .courseDropoutRate, .paceVsCohort: nil  // course-level: the schema's course context provides them
         }
     }
 }
@@ -71,7 +97,13 @@ extension EnrolmentState {
             return (mask & m).nonzeroBitCount
         }
         let day = Double(Self.microsPerDay)
-        return EnrolmentFeatures(
+        let asOfDay = Self.day(asOf)
+        let daysEnrolled = enrolled == .max ? 0 : Double(asOf - enrolled) / day
+        let gaps = Self.gaps(mask: mask, enrolledDaysAgo: enrolled == .max ? 0 : asOfDay - Self.day(enrolled))
+        // The decayed sum is relative to the anchor day of `t` (this state's); seen from `asOf` it decays further.
+        let decayed = t.decayedEvents * exp2(-Double(asOfDay - anchorDay) / 7)
+        let lastQuiz: Double? = t.lastQuizAt != .min ? t.lastQuizScore : nil
+        var f = EnrolmentFeatures(
             asOf: asOf, enrolledAt: enrolled == .max ? nil : enrolled, lastActivityAt: t.hasActivity ? t.lastActivity : nil,
             daysSinceLastActivity: Double(asOf - last) / day,
             activeDays7: activeIn(7), activeDays14: activeIn(14), activeDays28: activeIn(28),
@@ -79,8 +111,47 @@ extension EnrolmentState {
             completionRatio: lessonCount > 0 ? min(1, Double(t.lessonsCompleted) / Double(lessonCount)) : 0,
             views: Int(t.views), timeSpentSeconds: t.timeSpent, quizAttempts: Int(t.quizAttempts),
             quizMeanScore: mean, quizScoreTrend: trend,
-            daysEnrolled: enrolled == .max ? 0 : Double(asOf - enrolled) / day,
+            daysEnrolled: daysEnrolled,
             completed: completedAt <= asOf, unenrolled: unenrolledAt <= asOf)
+        f.lastQuizScore = lastQuiz
+        f.quizScoreGap = lastQuiz.flatMap { last in mean.map { last - $0 } }
+        f.longestGapDays = gaps.longest
+        f.gapTrend = gaps.trend
+        f.decayedActivity = decayed.isFinite ? decayed : 0
+        f.lessonsPerWeek = Double(t.lessonsCompleted) / max(1, daysEnrolled) * 7
+        return f
+    }
+
+    /// The longest idle stretch and the gap trend from an active-day mask seen from the day features are computed
+    /// for (bit `i`: active `i` days before), looking back at most ``EnrolmentFeatures/gapWindowDays`` days and not
+    /// before the enrolment day.
+    static func gaps(mask: UInt64, enrolledDaysAgo: Int64) -> (longest: Double, trend: Double?) {
+        let window = Int(min(Int64(EnrolmentFeatures.gapWindowDays - 1), max(0, enrolledDaysAgo)))
+        var longest = 0, run = 0
+        var active: [Int] = []  // days before, oldest first
+        for i in stride(from: window, through: 0, by: -1) {
+            if mask & (UInt64(1) << UInt64(i)) != 0 {
+                active.append(i)
+                run = 0
+            } else {
+                run += 1
+                longest = max(longest, run)
+            }
+        }
+        guard active.count >= 3 else { return (Double(longest), nil) }
+        // Gap k is between active days k and k+1 (in days), placed at the later day (x = −days before).
+        var sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
+        let n = Double(active.count - 1)
+        for k in 0..<(active.count - 1) {
+            let x = -Double(active[k + 1]), y = Double(active[k] - active[k + 1])
+            sx += x
+            sy += y
+            sxx += x * x
+            sxy += x * y
+        }
+        let varX = sxx - sx * sx / n
+        guard varX > 1e-9 else { return (Double(longest), nil) }
+        return (Double(longest), (sxy - sx * sy / n) / varX * 7)
     }
 }
 

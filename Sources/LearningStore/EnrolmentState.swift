@@ -96,6 +96,7 @@ extension EnrolmentState: Codable {
         case activeDays = "active_days", firstActivity = "first_activity", lastActivity = "last_activity"
         case lessonsCompleted = "lessons_completed", views, quizAttempts = "quiz_attempts", timeSpent = "time_spent"
         case quizSum = "quiz_sum", quizT = "quiz_t", quizTT = "quiz_tt", quizTS = "quiz_ts", confidence, events, revision
+        case lastQuizAt = "last_quiz_at", lastQuizScore = "last_quiz_score", decayedEvents = "decayed_events"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -121,6 +122,14 @@ extension EnrolmentState: Codable {
         t.quizTS = try c.decode(Double.self, forKey: .quizTS)
         t.confidence = try c.decode(Float.self, forKey: .confidence)
         t.events = try c.decode(Int64.self, forKey: .events)
+        // Absent in states written before these existed: no last quiz known, no decayed activity (the next ingest
+        // rebuilds them from the export).
+        t.lastQuizAt = try c.decodeIfPresent(Int64.self, forKey: .lastQuizAt) ?? .min
+        t.lastQuizScore = try c.decodeIfPresent(Double.self, forKey: .lastQuizScore) ?? 0
+        t.decayedEvents = try c.decodeIfPresent(Double.self, forKey: .decayedEvents) ?? 0
+        guard t.decayedEvents.isFinite, t.decayedEvents >= 0, t.lastQuizScore.isFinite else {
+            throw DecodingError.dataCorruptedError(forKey: .decayedEvents, in: c, debugDescription: "non-finite or negative value in enrolment state")
+        }
         guard t.lessonsCompleted >= 0, t.views >= 0, t.quizAttempts >= 0, t.timeSpent >= 0, t.events >= 0 else {
             throw DecodingError.dataCorruptedError(forKey: .events, in: c, debugDescription: "negative count in enrolment state")
         }
@@ -148,5 +157,10 @@ extension EnrolmentState: Codable {
         try c.encode(totals.confidence, forKey: .confidence)
         try c.encode(totals.events, forKey: .events)
         try c.encode(revision, forKey: .revision)
+        if totals.lastQuizAt != .min {
+            try c.encode(totals.lastQuizAt, forKey: .lastQuizAt)
+            try c.encode(totals.lastQuizScore, forKey: .lastQuizScore)
+        }
+        try c.encode(totals.decayedEvents, forKey: .decayedEvents)
     }
 }

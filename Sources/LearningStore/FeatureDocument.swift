@@ -28,6 +28,13 @@ public struct FeatureDocument: Codable, Sendable, Equatable {
     public var unenrolled: Bool
     /// The aggregates behind the features (see ``EnrolmentState``).
     public var state: EnrolmentState?
+    /// Features added with the survival risk model (``EnrolmentFeatures``); nil in documents written before.
+    public var last_quiz_score: Double?
+    public var quiz_score_gap: Double?
+    public var longest_gap_days: Double?
+    public var gap_trend: Double?
+    public var decayed_activity: Double?
+    public var lessons_per_week: Double?
 
     public init(learner_id: String, course_id: String, org_id: String?, as_of: Date, enrolled_at: Date?, last_activity_at: Date?,
                 days_since_last_activity: Double, active_days_7: Int, active_days_14: Int, active_days_28: Int,
@@ -66,6 +73,12 @@ public struct FeatureDocument: Codable, Sendable, Equatable {
             lessons_completed: f.lessonsCompleted, completion_ratio: f.completionRatio, views: f.views,
             time_spent_seconds: f.timeSpentSeconds, quiz_attempts: f.quizAttempts, quiz_mean_score: f.quizMeanScore,
             quiz_score_trend: f.quizScoreTrend, course_completed: f.completed, unenrolled: f.unenrolled, state: state)
+        last_quiz_score = f.lastQuizScore
+        quiz_score_gap = f.quizScoreGap
+        longest_gap_days = f.longestGapDays
+        gap_trend = f.gapTrend
+        decayed_activity = f.decayedActivity
+        lessons_per_week = f.lessonsPerWeek
     }
 
     /// Days from enrolment to `as_of` (0 when the enrolment date is unknown).

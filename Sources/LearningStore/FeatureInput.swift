@@ -14,11 +14,31 @@ public enum FeatureInput: String, Sendable, Codable, CaseIterable {
     case quizScoreTrend = "quiz_score_trend"
     /// Days from enrolment to `as_of`.
     case daysEnrolled = "days_enrolled"
+    case lastQuizScore = "last_quiz_score"
+    case quizScoreGap = "quiz_score_gap"
+    case longestGapDays = "longest_gap_days"
+    case gapTrend = "gap_trend"
+    case decayedActivity = "decayed_activity"
+    case lessonsPerWeek = "lessons_per_week"
+    /// Course-level (from the schema's ``CourseContext``, built from training data and stored with the model
+    /// version): the course's dropout rate.
+    case courseDropoutRate = "course_dropout_rate"
+    /// Course-level: `lessons_per_week` divided by the course cohort's median pace.
+    case paceVsCohort = "pace_vs_cohort"
+
+    /// Inputs read from the course context rather than from the enrolment.
+    public var isCourseLevel: Bool { self == .courseDropoutRate || self == .paceVsCohort }
 }
 
 /// Something the feature schema can read raw inputs from (`nil`: not known, e.g. no quiz yet).
 public protocol FeatureInputSource {
     func featureInput(_ input: FeatureInput) -> Double?
+    /// The enrolment's course, for course-level inputs (nil: the context's defaults apply).
+    var featureCourseID: String? { get }
+}
+
+extension FeatureInputSource {
+    public var featureCourseID: String? { nil }
 }
 
 extension FeatureDocument: FeatureInputSource {
@@ -36,6 +56,15 @@ extension FeatureDocument: FeatureInputSource {
         case .quizMeanScore: quiz_mean_score
         case .quizScoreTrend: quiz_score_trend
         case .daysEnrolled: days_enrolled
+        case .lastQuizScore: last_quiz_score
+        case .quizScoreGap: quiz_score_gap
+        case .longestGapDays: longest_gap_days
+        case .gapTrend: gap_trend
+        case .decayedActivity: decayed_activity
+        case .lessonsPerWeek: lessons_per_week
+        case .courseDropoutRate, .paceVsCohort: nil
         }
     }
+
+    public var featureCourseID: String? { course_id }
 }

@@ -11,6 +11,8 @@ public enum FeatureTransform: Sendable, Equatable, Codable {
     case log1p(divisor: Double)
     /// 1 when the input is known, 0 when it is not (the value itself is ignored).
     case present
+    /// `min(max(value, lower), upper)`.
+    case clip(lower: Double, upper: Double)
 
     /// Applies the transform; `nil` input gives `missing` (except `present`, which gives 0).
     public func apply(_ value: Double?, missing: Double) -> Double {
@@ -19,10 +21,11 @@ public enum FeatureTransform: Sendable, Equatable, Codable {
         case .identity: return value ?? missing
         case .clamp(let upper): return value.map { Swift.min($0, upper) } ?? missing
         case .log1p(let divisor): return value.map { Foundation.log1p(Swift.max(0, $0) / divisor) } ?? missing
+        case .clip(let lower, let upper): return value.map { Swift.min(Swift.max($0, lower), upper) } ?? missing
         }
     }
 
-    enum CodingKeys: String, CodingKey { case kind, parameter }
+    enum CodingKeys: String, CodingKey { case kind, parameter, lower, upper }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -37,6 +40,12 @@ public enum FeatureTransform: Sendable, Equatable, Codable {
                 throw DecodingError.dataCorruptedError(forKey: .parameter, in: c, debugDescription: "log1p divisor must be positive")
             }
             self = .log1p(divisor: d)
+        case "clip":
+            let lower = try c.decode(Double.self, forKey: .lower), upper = try c.decode(Double.self, forKey: .upper)
+            guard lower <= upper else {
+                throw DecodingError.dataCorruptedError(forKey: .upper, in: c, debugDescription: "clip needs lower ≤ upper")
+            }
+            self = .clip(lower: lower, upper: upper)
         default:
             throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown feature transform '\(kind)'")
         }
@@ -53,6 +62,10 @@ public enum FeatureTransform: Sendable, Equatable, Codable {
         case .log1p(let divisor):
             try c.encode("log1p", forKey: .kind)
             try c.encode(divisor, forKey: .parameter)
+        case .clip(let lower, let upper):
+            try c.encode("clip", forKey: .kind)
+            try c.encode(lower, forKey: .lower)
+            try c.encode(upper, forKey: .upper)
         }
     }
 }

@@ -7,6 +7,8 @@ public enum LearningStoreError: Error, Sendable, CustomStringConvertible, Equata
     case activationConflict(tenant: String, kind: ModelKind, version: String)
     case noActiveVersion(tenant: String, kind: ModelKind)
     case noOlderVersion(tenant: String, kind: ModelKind, active: String)
+    /// A risk model and a feature schema that do not name the same features in the same order.
+    case schemaMismatch(String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum LearningStoreError: Error, Sendable, CustomStringConvertible, Equata
             "\(k.rawValue) version \(v) of tenant \(t) was not a complete staging version at activation (removed or changed by another run)"
         case .noActiveVersion(let t, let k): "tenant \(t) has no active \(k.rawValue) version"
         case .noOlderVersion(let t, let k, let a): "tenant \(t) has no complete retired \(k.rawValue) version older than the active \(a)"
+        case .schemaMismatch(let m): "feature schema mismatch: \(m)"
         }
     }
 }

@@ -7,10 +7,13 @@ public struct VersionArtifacts: Sendable {
     public var model: [UInt8]?
     /// A line for people in `card.json` ("learners 3000, courses 120, …").
     public var summary: String
+    /// Further sections of `card.json` for people, as lines (the risk backtest, the recommender's search trace).
+    public var details: [String: [String]]
 
-    public init(model: [UInt8]?, summary: String) {
+    public init(model: [UInt8]?, summary: String, details: [String: [String]] = [:]) {
         self.model = model
         self.summary = summary
+        self.details = details
     }
 }
 

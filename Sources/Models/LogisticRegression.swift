@@ -11,10 +11,15 @@ public import LinearAlgebra
 /// ```
 public enum LogisticRegression {
     /// Fits on a raw feature matrix (rows × features) and 0/1 labels.
+    ///
+    /// `prior`, when given, holds one weight per feature over *raw* features (a pooled model's
+    /// ``LogisticRegressionModel/rawCoefficients``): the L2 penalty then pulls the weights towards it instead of
+    /// towards zero (`(l2/2)·‖w − w₀‖²` over standardised features, `w₀ = prior ⊙ scales`), which shrinks a model
+    /// fitted on few rows towards the prior and leaves one fitted on many rows to its data.
     public static func fit(
         features x: Matrix<Float>, labels: [Float], featureNames: [String]? = nil,
         configuration: LogisticRegressionConfiguration = LogisticRegressionConfiguration(),
-        bands: RiskBands = .standard, cancellation: CancellationFlag? = nil
+        bands: RiskBands = .standard, prior: [Double]? = nil, cancellation: CancellationFlag? = nil
     ) throws -> LogisticRegressionModel {
         try configuration.validate()
         let n = x.rows, d = x.columns
@@ -40,8 +45,14 @@ public enum LogisticRegression {
             (wNeg, wPos) = (Double(n) / (2 * Double(n - positives)), Double(n) / (2 * Double(positives)))
         case let .custom(neg, pos): (wNeg, wPos) = (neg, pos)
         }
+        if let prior {
+            guard prior.count == d, prior.allSatisfy(\.isFinite) else {
+                throw ModelsError.shapeMismatch("prior of \(prior.count) weights for \(d) features (all finite)")
+            }
+        }
         let data = try StandardisedBlocks(x, blockSize: configuration.blockSize, threads: configuration.threads,
                                           cancellation: cancellation)
+        let center = prior.map { zip($0, data.scales).map { $0 * $1 } } ?? [Double](repeating: 0, count: d)
         let p = d + 1
         // Start from the (weighted) base rate in the intercept.
         let sw = Double(n - positives) * wNeg + Double(positives) * wPos
@@ -50,12 +61,12 @@ public enum LogisticRegression {
         theta[d] = mathLog(rate / (1 - rate))
         var history: [Double] = []
         var pass = try evaluate(theta, data, labels, wNeg, wPos, configuration, cancellation)
-        var objective = pass.loss + penalty(theta, d, configuration.l2)
+        var objective = pass.loss + penalty(theta, center, configuration.l2)
         for _ in 0..<configuration.maxIterations {
             var h = pass.hessian, g = pass.gradient
             for j in 0..<d {
                 h[j, j] += configuration.l2
-                g[j] += configuration.l2 * theta[j]
+                g[j] += configuration.l2 * (theta[j] - center[j])
             }
             for j in 0..<p { h[j, j] += 1e-10 * max(1, h[j, j]) }
             let step: [Double]
@@ -78,7 +89,7 @@ public enum LogisticRegression {
             while scale >= 1.0 / 1024 {
                 let candidate = zip(theta, step).map { $0 - scale * $1 }
                 let next = try evaluate(candidate, data, labels, wNeg, wPos, configuration, cancellation)
-                let obj = next.loss + penalty(candidate, d, configuration.l2)
+                let obj = next.loss + penalty(candidate, center, configuration.l2)
                 if obj <= objective + 1e-12 * abs(objective) {
                     theta = candidate
                     pass = next
@@ -97,8 +108,8 @@ public enum LogisticRegression {
             scales: data.scales, configuration: configuration, bands: bands, objectiveHistory: history)
     }
 
-    static func penalty(_ theta: [Double], _ d: Int, _ l2: Double) -> Double {
-        0.5 * l2 * theta[0..<d].reduce(0) { $0 + $1 * $1 }
+    static func penalty(_ theta: [Double], _ center: [Double], _ l2: Double) -> Double {
+        0.5 * l2 * zip(theta, center).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
     }
 
     struct Pass {

@@ -26,6 +26,8 @@ public enum ModelArtifact {
         case als = 1
         /// A ``LogisticRegressionModel``.
         case logisticRegression = 2
+        /// A ``RiskModel`` (discrete-time survival or heuristic).
+        case risk = 3
     }
 
     /// Serialises metadata and payload into artifact bytes.

@@ -78,6 +78,8 @@ public enum SystemCollectionName: String, Sendable, CaseIterable {
     case jobRuns = "job_runs"
     case leases
     case quarantine
+    /// Platform-level settings of each tenant (consent to pooled models).
+    case tenants
 }
 
 /// An index as the server lists it.

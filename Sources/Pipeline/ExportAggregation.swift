@@ -77,7 +77,8 @@ struct ExportAggregation {
                 result.rowsValid += 1
                 guard let tenant else { continue }
                 if result.aggregators[tenant] == nil {
-                    result.aggregators[tenant] = TenantAggregator(tenant: tenant, cutoffs: pinned ?? cutoffs[tenant] ?? fallback)
+                    result.aggregators[tenant] = TenantAggregator(tenant: tenant, cutoffs: pinned ?? cutoffs[tenant] ?? fallback,
+                                                                  snapshots: options.job.phases.contains { $0 is RiskPhase })
                 }
                 result.aggregators[tenant]!.add(row: i, of: batch, symbols: symbols)
             }

@@ -7,11 +7,14 @@ public import LearningStore
 public struct FeatureRow: Sendable, Equatable {
     public var learner: Int
     public var course: Int
+    /// The course id (for the schema's course-level inputs).
+    public var courseID: String?
     public var features: EnrolmentFeatures
 
-    public init(learner: Int, course: Int, features: EnrolmentFeatures) {
+    public init(learner: Int, course: Int, courseID: String? = nil, features: EnrolmentFeatures) {
         self.learner = learner
         self.course = course
+        self.courseID = courseID
         self.features = features
     }
 
@@ -24,12 +27,21 @@ public struct FeatureRow: Sendable, Equatable {
     /// already dropped out by the label's definition).
     public func isLive(inactivityDays: Int) -> Bool { features.isLive(inactivityDays: inactivityDays) }
 
-    /// The risk model's input under the current feature schema (`FeatureSchema.current`, shared with serving).
-    public var vector: [Float] { FeatureSchema.current.vector(features) }
+    /// The risk model's input under the current feature schema without a course context.
+    public var vector: [Float] { FeatureSchema.current.vector(self) }
 }
 
 extension FeatureRow: FeatureInputSource {
     public func featureInput(_ input: FeatureInput) -> Double? { features.featureInput(input) }
+    public var featureCourseID: String? { courseID }
+}
+
+/// How an enrolment ended, as known at one moment.
+public struct RiskOutcome: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case dropped, completed, open }
+    public var kind: Kind
+    /// When it ended (microseconds); for `open`, the moment it is known up to (censored there).
+    public var at: Int64
 }
 
 extension TenantAggregator {
@@ -41,16 +53,16 @@ extension TenantAggregator {
 
     /// The feature rows of a slice of the enrolments (for building and writing them a chunk at a time).
     public func featureRows(at cutoff: Cutoff, enrolments range: Range<Int>, lessonCount: (Int) -> Int? = { _ in nil }) -> [FeatureRow] {
-        enrolments[range.clamped(to: 0..<enrolments.count)].compactMap { featureRow($0, at: cutoff, lessonCount: lessonCount) }
+        range.clamped(to: 0..<enrolments.count).compactMap { featureRow($0, at: cutoff, lessonCount: lessonCount) }
     }
 
     /// The `learner_features` documents (features as of the score cutoff plus the state they came from) of a slice
     /// of the enrolments: what `ingest` writes and the stream continues from.
     public func featureDocuments(enrolments range: Range<Int>, lessonCount: (Int) -> Int? = { _ in nil }) -> [FeatureDocument] {
-        enrolments[range.clamped(to: 0..<enrolments.count)].compactMap { e -> FeatureDocument? in
+        range.clamped(to: 0..<enrolments.count).compactMap { e -> FeatureDocument? in
             guard let row = featureRow(e, at: .score, lessonCount: lessonCount) else { return nil }
             return FeatureDocument(learner: learners[row.learner], course: courses[row.course], org: learnerOrgs[row.learner],
-                                   features: row.features, state: e.state)
+                                   features: row.features, state: enrolments[e].state)
         }
     }
 
@@ -59,27 +71,25 @@ extension TenantAggregator {
         lessonCount(course) ?? lessonsSeen(course: course)
     }
 
-    func featureRow(_ e: EnrolmentAggregate, at cutoff: Cutoff, lessonCount: (Int) -> Int?) -> FeatureRow? {
-        let asOf = cutoff == .train ? cutoffs.train : cutoffs.score
-        let lessons = effectiveLessonCount(course: Int(e.course), lessonCount: lessonCount)
-        guard let f = e.state.features(asOf: asOf, totals: e.totals(cutoff), lessonCount: lessons) else { return nil }
-        return FeatureRow(learner: Int(e.learner), course: Int(e.course), features: f)
+    /// Enrolment `e`'s features as of `cutoff` (nil: nothing known of it by then, or no snapshot kept).
+    public func featureRow(_ e: Int, at cutoff: Cutoff, lessonCount: (Int) -> Int?) -> FeatureRow? {
+        guard let state = state(e, at: cutoff) else { return nil }
+        let agg = enrolments[e]
+        let lessons = effectiveLessonCount(course: Int(agg.course), lessonCount: lessonCount)
+        guard let f = state.features(asOf: time(cutoff), lessonCount: lessons) else { return nil }
+        return FeatureRow(learner: Int(agg.learner), course: Int(agg.course), courseID: courses[Int(agg.course)], features: f)
     }
 
-    /// Dropout labels at the score cutoff for the enrolments still live at the training cutoff (open, and
-    /// active within `inactivityDays`: one already inactive that long has dropped out, nothing to predict):
-    /// dropped when unenrolled by the score cutoff, or inactive for `inactivityDays` or more then without
-    /// completing. Returns (training feature row, dropped) pairs.
-    public func trainingSet(inactivityDays: Int, lessonCount: (Int) -> Int? = { _ in nil }) -> [(row: FeatureRow, dropped: Bool)] {
+    /// How enrolment `e` ended as known at `cutoff`: completed (at its completion), dropped (at its unenrolment, or
+    /// `inactivityDays` after its last activity once that moment has passed without a completion), or still open.
+    public func outcome(_ e: Int, knownAt cutoff: Cutoff, inactivityDays: Int) -> RiskOutcome {
+        let t = time(cutoff)
+        guard let s = state(e, at: cutoff) else { return RiskOutcome(kind: .open, at: t) }
+        if s.completedAt != .max, s.completedAt <= s.unenrolledAt { return RiskOutcome(kind: .completed, at: s.completedAt) }
+        if s.unenrolledAt != .max { return RiskOutcome(kind: .dropped, at: s.unenrolledAt) }
+        let last = s.totals.hasActivity ? s.totals.lastActivity : s.enrolledAt
         let limit = Int64(inactivityDays) * Cutoffs.microsPerDay
-        return enrolments.compactMap { e in
-            guard let row = featureRow(e, at: .train, lessonCount: lessonCount), row.isLive(inactivityDays: inactivityDays) else { return nil }
-            let completed = e.state.completedAt <= cutoffs.score
-            let unenrolled = e.state.unenrolledAt <= cutoffs.score
-            let t = e.state.totals
-            let last = t.hasActivity ? t.lastActivity : (row.enrolledAt ?? cutoffs.train)
-            let dropped = unenrolled || (!completed && cutoffs.score - last >= limit)
-            return (row, dropped)
-        }
+        if last != .max, t - last >= limit { return RiskOutcome(kind: .dropped, at: last + limit) }
+        return RiskOutcome(kind: .open, at: t)
     }
 }

@@ -13,6 +13,8 @@ public enum JobParameter: String, Sendable, CaseIterable, Hashable {
     case source
     case catalog
     case evaluate
+    /// Whether the recommender searches its hyperparameters (true / false).
+    case search
     /// How long a `noop` run waits (seconds, 0…86400).
     case sleepSeconds = "sleep_seconds"
 
@@ -63,6 +65,12 @@ public enum JobParameter: String, Sendable, CaseIterable, Hashable {
             case "true", "yes", "1": options.evaluate = true
             case "false", "no", "0": options.evaluate = false
             default: throw PipelineError.invalidOption("evaluate must be true or false, got '\(text)'")
+            }
+        case .search:
+            switch text.lowercased() {
+            case "true", "yes", "1": options.search = true
+            case "false", "no", "0": options.search = false
+            default: throw PipelineError.invalidOption("search must be true or false, got '\(text)'")
             }
         }
     }

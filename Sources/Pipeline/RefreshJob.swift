@@ -85,15 +85,27 @@ public struct RefreshJob: Sendable {
                 }
                 wanted = wanted.filter(list.contains)
             }
+            // Largest tenants first, so the pooled risk model holds the consenting large tenants' weights before the
+            // small ones borrow it.
+            wanted.sort { (aggregators[$0]?.enrolmentCount ?? 0, $1) > (aggregators[$1]?.enrolmentCount ?? 0, $0) }
+            let consent: Set<String>
+            if let given = options.pooledModelConsent {
+                consent = given
+            } else {
+                consent = try await TenantSettingsStore(db: db).consentingTenants()
+            }
+            let pool = PlatformPrior()
             var reports: [TenantReport] = []
             for tenant in wanted {
                 try Task.checkCancellation()
                 guard let agg = aggregators.removeValue(forKey: tenant) else { continue }  // free as we go
-                let record = try await runTenant(agg, catalog: catalog, runID: runID, startedAt: startedAt)
+                let record = try await runTenant(agg, catalog: catalog, runID: runID, startedAt: startedAt, consent: consent.contains(tenant),
+                                                 pool: pool)
                 summary.tenants.append(record.summary)
                 reports.append(record.report)
             }
             summary.tenants.sort { $0.tenant < $1.tenant }
+            reports.sort { $0.tenant < $1.tenant }
             if let dir = options.reportDirectory {
                 summary.reportPath = try ReportWriter.write(summary: summary, tenants: reports, to: dir).path
             }
@@ -135,7 +147,8 @@ public struct RefreshJob: Sendable {
     }
 
     /// Runs the job's phases for one tenant; a phase that throws is recorded as that tenant's failure.
-    func runTenant(_ agg: TenantAggregator, catalog: Catalog, runID: String, startedAt: Date) async throws -> TenantRunRecord {
+    func runTenant(_ agg: TenantAggregator, catalog: Catalog, runID: String, startedAt: Date, consent: Bool = false,
+                   pool: PlatformPrior? = nil) async throws -> TenantRunRecord {
         let record = TenantRunRecord(tenant: agg.tenant)
         record.update { s, _ in
             s.events = agg.eventCount
@@ -151,7 +164,8 @@ public struct RefreshJob: Sendable {
         }
         let context = TenantRunContext(
             runID: runID, tenant: tenant, scope: db.tenant(tenant), registry: registry, aggregate: agg, catalog: catalog,
-            options: options, startedAt: startedAt, progress: progress, logger: logger, record: record, metrics: metrics)
+            options: options, startedAt: startedAt, progress: progress, logger: logger, record: record, metrics: metrics,
+            pooledModelConsent: consent, platformPrior: pool)
         let clock = ContinuousClock()
         for phase in options.job.phases {
             try Task.checkCancellation()

@@ -30,8 +30,9 @@ public struct RefreshOptions: Sendable {
     /// Score cutoff in microseconds since the epoch for every tenant; `nil` means each tenant's newest event
     /// (so one tenant's data never moves another's cutoff).
     public var cutoff: Int64?
-    /// Training rows use features as of `cutoff − horizonDays`, labelled at the cutoff.
-    public var horizonDays = 14
+    /// The risk backtest trains as of `cutoff − 2·horizonDays`, scores as of `cutoff − horizonDays` and reads
+    /// outcomes at the cutoff.
+    public var horizonDays = 28
     /// An open enrolment with no activity for this many days is a dropout.
     public var inactivityDays = 21
     /// iALS hyperparameters: 16 factors, 15 iterations, λ 10, α 1 by default. Confidences are summed event
@@ -49,10 +50,20 @@ public struct RefreshOptions: Sendable {
     public var topK = 10
     /// Tenants with fewer learners than this get popularity recommendations instead of an iALS model.
     public var minLearnersForModel = 30
-    /// Tenants with fewer labelled training enrolments (or one class only) get no risk model this run.
-    public var minTrainingRowsForRisk = 50
+    /// A tenant whose risk training data hold fewer dropped enrolments than this is small: it gets its own fit
+    /// shrunk towards the pooled platform model when it consents, else the heuristic score.
+    public var minDropoutsForOwnModel = 150
+    /// How hard a small tenant's fit is pulled towards the pooled prior (L2 on standardised weights).
+    public var priorStrength = 50.0
+    /// Tenants that consent to the pooled platform model; nil: read from the `tenants` collection at the start.
+    public var pooledModelConsent: Set<String>?
+    /// Run the risk backtest (a second training as of `cutoff − 2·horizon`).
+    public var backtest = true
     /// Hold out one course per learner (with ≥ 3 courses) to measure nDCG@10 / precision@10 before the final fit.
     public var evaluate = true
+    /// Search the recommender's hyperparameters per tenant (bounded: `searchSettings`) before the final fit.
+    public var search = true
+    public var searchSettings = RecommenderSearch()
     /// Retired versions kept per tenant and kind (older ones and their documents are removed).
     public var keepRetired = 2
     public var modelsDirectory: URL
@@ -95,7 +106,7 @@ public struct RefreshOptions: Sendable {
     public static let iterationsRange = 1...1000
     public static let regularizationRange: ClosedRange<Float> = 0...1e6
     public static let alphaRange: ClosedRange<Float> = 1e-6...1e6
-    public static let horizonRange = 1...(Cutoffs.trackedDays - 28)
+    public static let horizonRange = 1...Cutoffs.maxHorizonDays
     public static let inactivityRange = 1...365
     public static let topKRange = 1...1000
     public static let threadsRange = 1...256

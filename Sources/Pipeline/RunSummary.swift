@@ -17,7 +17,15 @@ public struct TenantSummary: Sendable, Codable {
     public var precision10: Double?
     public var popularityNDCG10: Double?
     public var popularityPrecision10: Double?
+    /// The risk backtest's AUC (nil: not enough data, or a heuristic), the activity baseline's on the same
+    /// enrolments, and the ECE of the backtest's within-horizon probability.
     public var riskAUC: Double?
+    public var riskBaselineAUC: Double?
+    public var riskECE: Double?
+    /// `own`, `pooled-prior` or `heuristic`.
+    public var riskMethod: String?
+    /// The recommender's chosen hyperparameters, when searched ("factors 32, λ 5, α 1, 15 iterations").
+    public var recommenderSearch: String?
     public var riskTrainingRows = 0
     public var riskPositiveRate: Double?
     public var scoredEnrolments = 0

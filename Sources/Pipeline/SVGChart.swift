@@ -51,7 +51,7 @@ enum SVGChart {
                      yLabel: "true positive rate", body: body)
     }
 
-    static func calibration(_ bins: [(Double, Double, Int)]) -> String {
+    static func calibration(_ bins: [(Double, Double, Int)], title: String = "Calibration") -> String {
         let (x0, y0) = point(0, 0), (x1, y1) = point(1, 1)
         let maxCount = Double(bins.map(\.2).max() ?? 1)
         let dots = bins.map { b -> String in
@@ -64,7 +64,7 @@ enum SVGChart {
         <line x1="\(fmt(x0))" y1="\(fmt(y0))" x2="\(fmt(x1))" y2="\(fmt(y1))" stroke="#bbb" stroke-dasharray="4 4"/>
         <polyline fill="none" stroke="#d1242f" points="\(line)"/>\(dots)
         """
-        return frame("Calibration", xLabel: "predicted dropout probability", yLabel: "observed dropout rate", body: body)
+        return frame(title, xLabel: "predicted dropout probability", yLabel: "observed dropout rate", body: body)
     }
 
     /// Horizontal bars: one row per label, stacked segments with colours.

@@ -2,7 +2,9 @@ public import EventSources
 public import LearningEvents
 public import LearningStore
 
-/// Streams one tenant's events into per-enrolment aggregates, with stable learner and course indexes.
+/// Streams one tenant's events into per-enrolment aggregates, with stable learner and course indexes. With
+/// `snapshots`, each enrolment also keeps its state at every moment of `cutoffs.snapshotDays` (each one anchored at
+/// its moment's day and fed only the events up to it), which the risk model's landmarks and backtest read.
 ///
 /// ```swift
 /// var agg = TenantAggregator(tenant: "acme", cutoffs: cutoffs)
@@ -31,11 +33,19 @@ public struct TenantAggregator: Sendable {
     public private(set) var eventCount = 0
     public private(set) var firstEventAt: Int64 = .max
     public private(set) var lastEventAt: Int64 = .min
+    /// Whether snapshots are kept (jobs that train the risk model).
+    public let keepsSnapshots: Bool
+    /// Snapshot moments (microseconds), newest first: `cutoffs.time(daysBefore: cutoffs.snapshotDays[j])`.
+    let snapshotTimes: [Int64]
+    /// Enrolment `e`'s snapshot `j` is `snapshots[e * snapshotTimes.count + j]`.
+    var snapshots: [EnrolmentState] = []
 
-    public init(tenant: String, cutoffs: Cutoffs, weights: EventWeights = .default) {
+    public init(tenant: String, cutoffs: Cutoffs, weights: EventWeights = .default, snapshots: Bool = true) {
         self.tenant = tenant
         self.cutoffs = cutoffs
         self.weights = weights
+        keepsSnapshots = snapshots
+        snapshotTimes = snapshots ? cutoffs.snapshotDays.map { cutoffs.time(daysBefore: $0) } : []
     }
 
     public var enrolmentCount: Int { enrolments.count }
@@ -86,6 +96,7 @@ public struct TenantAggregator: Sendable {
 
     private mutating func update(learner l: Int32, course c: Int32, type: EventType, at t: Int64, duration: Int64?, score: Double?) {
         let key = UInt64(UInt32(bitPattern: l)) << 32 | UInt64(UInt32(bitPattern: c))
+        guard t <= cutoffs.score else { return }  // after the cutoff: not known yet
         let slot: Int
         if let s = enrolmentIndex[key] {
             slot = Int(s)
@@ -93,8 +104,16 @@ public struct TenantAggregator: Sendable {
             slot = enrolments.count
             enrolmentIndex[key] = Int32(slot)
             enrolments.append(EnrolmentAggregate(learner: l, course: c, cutoffs: cutoffs))
+            for time in snapshotTimes { snapshots.append(EnrolmentState(anchorDay: EnrolmentState.day(time))) }
         }
-        enrolments[slot].add(type, at: t, duration: duration, score: score, cutoffs: cutoffs, weights: weights)
+        let w = weights.weight(type)
+        enrolments[slot].state.apply(type, at: t, duration: duration, score: score, weight: w)
+        // Snapshot moments are newest first: once one is before the event, so are the rest.
+        let k = snapshotTimes.count
+        for j in 0..<k {
+            guard t <= snapshotTimes[j] else { break }
+            snapshots[slot * k + j].apply(type, at: t, duration: duration, score: score, weight: w)
+        }
     }
 
     /// Static on purpose: a non-mutating method of `self` taking `self`'s own dictionaries `inout` would make
@@ -110,17 +129,54 @@ public struct TenantAggregator: Sendable {
     public func learnerIndex(_ id: String) -> Int? { learnerIndex[id].map(Int.init) }
     public func courseIndex(_ id: String) -> Int? { courseIndex[id].map(Int.init) }
 
+    /// The learner and course indexes of enrolment `e`.
+    public func learner(ofEnrolment e: Int) -> Int { Int(enrolments[e].learner) }
+    public func course(ofEnrolment e: Int) -> Int { Int(enrolments[e].course) }
+
     /// Distinct lessons seen in a course's events.
     public func lessonsSeen(course: Int) -> Int { lessonsSeen[Int32(course)]?.count ?? 0 }
 
-    /// (learner, course, confidence) for every enrolment with activity as of `cutoff`: the iALS input.
-    public func interactions(at cutoff: Cutoff) -> [(learner: Int, course: Int, confidence: Float)] {
-        enrolments.compactMap { e in
-            let t = e.totals(cutoff)
+    /// (learner, course, confidence, start) for every enrolment with activity as of `cutoff`: the iALS input, with
+    /// when the enrolment began (microseconds; the recommender's time-based validation split).
+    public func interactions(at cutoff: Cutoff) -> [(learner: Int, course: Int, confidence: Float, start: Int64)] {
+        enrolments.indices.compactMap { e in
+            guard let s = state(e, at: cutoff) else { return nil }
+            let t = s.totals
             guard t.hasActivity, t.confidence > 0 else { return nil }
-            return (Int(e.learner), Int(e.course), t.confidence)
+            return (Int(enrolments[e].learner), Int(enrolments[e].course), t.confidence, min(s.enrolledAt, t.firstActivity))
         }
     }
 
-    public enum Cutoff: Sendable { case train, score }
+    /// A moment the aggregates know: the score cutoff, the training cutoff (`score − horizon`), or a snapshot a
+    /// number of days before the score cutoff.
+    public enum Cutoff: Sendable, Hashable {
+        case train, score
+        case daysBefore(Int)
+    }
+
+    /// Days before the score cutoff of `cutoff`.
+    public func daysBefore(_ cutoff: Cutoff) -> Int {
+        switch cutoff {
+        case .score: 0
+        case .train: cutoffs.horizonDays
+        case .daysBefore(let d): d
+        }
+    }
+
+    /// The moment (microseconds) of `cutoff`.
+    public func time(_ cutoff: Cutoff) -> Int64 { cutoffs.time(daysBefore: daysBefore(cutoff)) }
+
+    /// Whether the aggregates hold states as of `cutoff`.
+    public func knows(_ cutoff: Cutoff) -> Bool {
+        let d = daysBefore(cutoff)
+        return d == 0 || (keepsSnapshots && cutoffs.snapshotDays.contains(d))
+    }
+
+    /// Enrolment `e`'s state as of `cutoff` (nil when no snapshot is kept for it).
+    func state(_ e: Int, at cutoff: Cutoff) -> EnrolmentState? {
+        let d = daysBefore(cutoff)
+        if d == 0 { return enrolments[e].state }
+        guard keepsSnapshots, let j = cutoffs.snapshotDays.firstIndex(of: d) else { return nil }
+        return snapshots[e * snapshotTimes.count + j]
+    }
 }

@@ -4,6 +4,10 @@ public struct TenantReport: Sendable {
     /// (false positive rate, true positive rate) on the held-out training enrolments.
     public var roc: [(Double, Double)] = []
     public var auc: Double?
+    /// The risk backtest (figures beside the baselines, reliability table).
+    public var backtest: RiskBacktest.Result?
+    /// The recommender's search trace: one line per configuration tried.
+    public var searchTrace: [String] = []
     /// (mean predicted, observed rate, count) per probability bin.
     public var calibration: [(Double, Double, Int)] = []
     /// Per course (title): enrolments scored low, medium, high.

@@ -25,10 +25,15 @@ public struct TenantRunContext: Sendable {
     public let record: TenantRunRecord
     /// Where phases record model-fit timings.
     public var metrics = PipelineMetrics()
+    /// Whether the tenant consents to the pooled platform model (its weights go in, a small tenant borrows it).
+    public var pooledModelConsent = false
+    /// The run's pooled platform risk model (weights of consenting tenants only).
+    public var platformPrior: PlatformPrior?
 
     public init(runID: String, tenant: TenantID, scope: TenantScope, registry: ModelRegistry, aggregate: TenantAggregator,
                 catalog: Catalog, options: RefreshOptions, startedAt: Date, progress: ProgressReporter, logger: Logger,
-                record: TenantRunRecord, metrics: PipelineMetrics = PipelineMetrics()) {
+                record: TenantRunRecord, metrics: PipelineMetrics = PipelineMetrics(), pooledModelConsent: Bool = false,
+                platformPrior: PlatformPrior? = nil) {
         self.runID = runID
         self.tenant = tenant
         self.scope = scope
@@ -41,6 +46,8 @@ public struct TenantRunContext: Sendable {
         self.logger = logger
         self.record = record
         self.metrics = metrics
+        self.pooledModelConsent = pooledModelConsent
+        self.platformPrior = platformPrior
     }
 
     /// The tenant id as the aggregates name it.

@@ -145,12 +145,13 @@ struct RefreshWork: Sendable {
                         gone.append(d.course_id)
                         continue
                     }
-                    let p = try risk.model.predict(risk.schema.vector(d).map(Double.init))
-                    guard p.probability.isFinite else { continue }
+                    // The batch's scoring path: same features, model, factors in words and expected week.
+                    let score = try risk.scorer.score(d)
+                    guard score.risk.isFinite else { continue }
                     out.risks.append(RiskDocument(
-                        learner_id: learner, course_id: d.course_id, org_id: d.org_id, risk: p.probability, band: p.band.rawValue,
-                        factors: p.contributions.prefix(5).map { .init(feature: $0.feature, value: $0.value, contribution: $0.contribution) },
-                        model_version: risk.version.version, computed_at: computedAt))
+                        learner_id: learner, course_id: d.course_id, org_id: d.org_id, risk: score.risk, band: score.band.rawValue,
+                        factors: score.factors, model_version: risk.version.version, computed_at: computedAt,
+                        model_kind: score.modelKind, expected_dropout_week: score.expectedDropoutWeek))
                 }
                 if !gone.isEmpty { out.notLive.append((learner, gone)) }
             }

@@ -14,11 +14,11 @@ actor ModelCache {
         let topK: Int
     }
 
-    /// The active risk model and the schema and live-enrolment rule it was trained with.
+    /// The active risk version's scorer (its model with the feature schema it was trained with: the batch's one
+    /// scoring path) and live-enrolment rule.
     struct Risk: Sendable {
         let version: ModelVersionDocument
-        let model: LogisticRegressionModel
-        let schema: FeatureSchema
+        let scorer: RiskScorer
         let inactivityDays: Int
     }
 
@@ -64,14 +64,16 @@ actor ModelCache {
                 entry.risk = p
             } else {
                 let path = URL(fileURLWithPath: v.artifact).appendingPathComponent("model.bin").path
-                let model = try await runOnDedicatedThread { _ in try LogisticRegressionModel(artifact: try Self.read(path)) }
+                let model = try await runOnDedicatedThread { _ in try RiskModel(artifact: try Self.read(path)) }
                 let schema = v.feature_schema ?? FeatureSchema.current
-                guard schema.names == model.featureNames else {
-                    throw StreamingError.modelMismatch(tenant: tenant.rawValue, version: v.version,
-                                                       detail: "feature schema \(schema.names) vs model \(model.featureNames)")
+                let scorer: RiskScorer
+                do {
+                    scorer = try RiskScorer(model: model, schema: schema)
+                } catch {
+                    throw StreamingError.modelMismatch(tenant: tenant.rawValue, version: v.version, detail: "\(error)")
                 }
                 let inactivity = v.hyperparameters["inactivity_days"].flatMap(Int.init).map { min(max($0, 1), 3650) } ?? 21
-                entry.risk = Risk(version: v, model: model, schema: schema, inactivityDays: inactivity)
+                entry.risk = Risk(version: v, scorer: scorer, inactivityDays: inactivity)
             }
         }
         entries[tenant.rawValue] = entry

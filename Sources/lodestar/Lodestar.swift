@@ -11,6 +11,7 @@ struct Lodestar: AsyncParsableCommand {
             Doctor.self,
             RunCommand.self,
             ModelsCommand.self,
+            TenantsCommand.self,
             ShowCommand.self,
             BenchMongo.self,
             BenchLinalg.self,
@@ -23,6 +24,7 @@ struct Lodestar: AsyncParsableCommand {
             PublishCommand.self,
             PubSubCommand.self,
             BenchStreamApply.self,
+            BenchQuality.self,
             JobsCommand.self,
             ServeCommand.self,
         ]

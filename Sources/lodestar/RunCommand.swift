@@ -29,7 +29,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Score cutoff for every tenant (RFC 3339 or 'YYYY-MM-DD HH:MM:SS UTC'); default: each tenant's newest event.")
     var cutoff: String?
 
-    @Option(help: "Training horizon in days (features at cutoff − horizon, labels at cutoff); default 14.")
+    @Option(help: "Risk backtest horizon in days (trained as of cutoff − 2·horizon, scored as of cutoff − horizon, outcomes at the cutoff); default 28.")
     var horizonDays: Int?
 
     @Option(help: "Days without activity that make an open enrolment a dropout; default 21.")
@@ -56,8 +56,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Folder for the HTML report.")
     var reportDir = "var/reports"
 
-    @Flag(help: "Skip the held-out evaluation (one training instead of two).")
+    @Flag(help: "Skip the held-out evaluations (recommender hold-out, risk backtest).")
     var noEvaluate = false
+
+    @Flag(help: "Skip the recommender's per-tenant hyperparameter search (use the given or default values).")
+    var noSearch = false
+
+    @Option(help: "Tenants that consent to the pooled risk model, comma-separated (default: the `tenants` collection).")
+    var pooledConsent: String?
 
     @Flag(help: "Compute, evaluate and report, but write nothing (no MongoDB writes, no artifacts).")
     var dryRun = false
@@ -116,6 +122,11 @@ struct RunCommand: AsyncParsableCommand {
         options.leaseDuration = config.leaseDuration
         options.quarantineRetentionDays = config.quarantineTTLDays
         options.evaluate = !noEvaluate
+        options.backtest = !noEvaluate
+        options.search = !noSearch
+        if let pooledConsent {
+            options.pooledModelConsent = Set(pooledConsent.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
         options.dryRun = dryRun
         options.allowPartial = allowPartial
         options.reportDirectory = URL(fileURLWithPath: reportDir)
@@ -140,13 +151,15 @@ enum SummaryTable {
         func pad(_ x: String, _ n: Int) -> String { x.count >= n ? x : x + String(repeating: " ", count: n - x.count) }
         Swift.print("\nrun \(s.runID) (\(s.job)): read \(s.rowsRead) rows in \(String(format: "%.1f", s.readSeconds)) s, \(s.rowsValid) valid, \(s.quarantined) quarantined\(s.failedFiles.isEmpty ? "" : ", \(s.failedFiles.count) files FAILED")")
         let header = [pad("tenant", 12), pad("events", 8), pad("learners", 8), pad("courses", 7), pad("model", 10), pad("nDCG@10", 8),
-                      pad("pop nDCG", 8), pad("P@10", 6), pad("pop P@10", 8), pad("risk AUC", 8), "time per phase"]
+                      pad("pop nDCG", 8), pad("P@10", 6), pad("pop P@10", 8), pad("risk", 12), pad("risk AUC", 8), pad("idle AUC", 8),
+                      "time per phase"]
         Swift.print(header.joined(separator: " "))
         for t in s.tenants {
             let phases = t.phaseSeconds.map { "\($0.phase) \(String(format: "%.1f", $0.seconds))s" }.joined(separator: ", ")
             Swift.print([pad(t.tenant, 12), pad("\(t.events)", 8), pad("\(t.learners)", 8), pad("\(t.courses)", 7),
                          pad(t.recommenderKind ?? "—", 10), pad(f(t.ndcg10), 8), pad(f(t.popularityNDCG10), 8), pad(f(t.precision10), 6),
-                         pad(f(t.popularityPrecision10), 8), pad(f(t.riskAUC), 8), phases].joined(separator: " "))
+                         pad(f(t.popularityPrecision10), 8), pad(t.riskMethod ?? "—", 12), pad(f(t.riskAUC), 8), pad(f(t.riskBaselineAUC), 8),
+                         phases].joined(separator: " "))
             for f in t.failures { Swift.print("  FAILED: \(f)") }
             for n in t.notes { Swift.print("  note: \(n)") }
         }

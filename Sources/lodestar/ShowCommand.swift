@@ -41,10 +41,11 @@ struct ShowCommand: AsyncParsableCommand {
             if rows.isEmpty { print("no risk scores for \(tenant) (no active risk model)") }
             for r in rows {
                 let why = r.factors.filter { $0.contribution > 0 }.prefix(3)
-                    .map { "\($0.feature)=\(String(format: "%.2f", $0.value)) (+\(String(format: "%.2f", $0.contribution)))" }
-                    .joined(separator: ", ")
+                    .map { f in f.reason ?? "\(f.feature)=\(String(format: "%.2f", f.value))" }
+                    .joined(separator: "; ")
+                let kind = r.model_kind == "heuristic" ? " [heuristic]" : ""
                 print("\(r.learner_id.padding(toLength: 10, withPad: " ", startingAt: 0)) \(r.course_id.padding(toLength: 8, withPad: " ", startingAt: 0)) "
-                    + "risk \(String(format: "%.2f", r.risk)) \(r.band.padding(toLength: 6, withPad: " ", startingAt: 0)) because \(why.isEmpty ? "(no single factor stands out)" : why)")
+                    + "risk \(String(format: "%.2f", r.risk)) \(r.band.padding(toLength: 6, withPad: " ", startingAt: 0))\(kind) because \(why.isEmpty ? "(no single factor stands out)" : why)")
             }
         }
     }

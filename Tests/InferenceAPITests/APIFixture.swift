@@ -51,8 +51,10 @@ struct APIFixture: Sendable {
 
     static func build() async throws -> APIFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-api-\(UUID().uuidString)")
-        let gen = Generator(config: GeneratorConfig(tenants: 2, learners: 500, seed: 5))
-        let summary = try gen.run(directory: dir.path, format: .avro, codec: .deflate, gzip: false, rowsPerFile: 1_000_000)
+        let summary = try await offPool {
+            try Generator(config: GeneratorConfig(tenants: 2, learners: 500, seed: 5))
+                .run(directory: dir.path, format: .avro, codec: .deflate, gzip: false, rowsPerFile: 1_000_000)
+        }
         let events = summary.files.first { $0.contains("events-") }!
         let courses = summary.files.filter { $0.contains("courses-") }
         let client = try MongoClient(uri: try TestEnvironment.mongoURI(), appName: "lodestar-api-tests")

@@ -25,7 +25,7 @@ import Testing
                 "--header", "Authorization: Bearer \(token)",
                 "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
                 "--phases", "examples,coverage,fuzzing", "--max-examples", "25", "--seed", "7", "--generation-database", "none",
-                "--workers", "2", "--no-color", "--request-timeout", "30", "--report-dir", report.path,
+                "--workers", "1", "--no-color", "--request-timeout", "30", "--report-dir", report.path,
             ]
             var env = ProcessInfo.processInfo.environment
             env["SCHEMATHESIS_HOOKS"] = nil

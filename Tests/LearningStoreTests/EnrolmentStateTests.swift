@@ -51,7 +51,50 @@ import Testing
             #expect(a.daysSinceLastActivity == b.daysSinceLastActivity && a.completionRatio == b.completionRatio)
             #expect(abs((a.quizMeanScore ?? -1) - (b.quizMeanScore ?? -1)) < 1e-12)
             #expect(abs((a.quizScoreTrend ?? -1) - (b.quizScoreTrend ?? -1)) < 1e-9)
+            #expect(a.lastQuizScore == b.lastQuizScore && a.longestGapDays == b.longestGapDays && a.lessonsPerWeek == b.lessonsPerWeek)
+            #expect(abs((a.quizScoreGap ?? -9) - (b.quizScoreGap ?? -9)) < 1e-12)
+            #expect(abs((a.gapTrend ?? -99) - (b.gapTrend ?? -99)) < 1e-9)
+            #expect(abs(a.decayedActivity - b.decayedActivity) < 1e-9 * max(1, a.decayedActivity))
         }
+    }
+
+    @Test("the new features by hand: last quiz and its gap, longest gap, gap trend, decayed activity, pace")
+    func newFeatures() throws {
+        var s = EnrolmentState(anchorDay: 200)
+        // Active on days 170, 180, 186, 190, 192 (gaps 10, 6, 4, 2: shrinking by 8 days over 12 days), quizzes 0.9 then 0.5.
+        s.apply(.enrolled, at: 170 * Self.day, duration: nil, score: nil, weight: 1)
+        s.apply(.lessonCompleted, at: 180 * Self.day, duration: nil, score: nil, weight: 1)
+        s.apply(.quizSubmitted, at: 190 * Self.day + 5, duration: nil, score: 0.5, weight: 1)  // newest quiz, applied first
+        s.apply(.quizSubmitted, at: 186 * Self.day, duration: nil, score: 0.9, weight: 1)
+        s.apply(.lessonCompleted, at: 192 * Self.day, duration: nil, score: nil, weight: 1)
+        let f = try #require(s.features(asOf: 200 * Self.day, lessonCount: 10))
+        #expect(f.lastQuizScore == 0.5)
+        #expect(abs((f.quizScoreGap ?? 0) - (0.5 - 0.7)) < 1e-12)
+        #expect(f.longestGapDays == 9, "days 171…179 idle (the current stretch, 193…200, is 8)")
+        // Gaps (6: 170→180 is 10 days) as (x = −days before, length): (−20, 10), (−14, 6), (−10, 4), (−8, 2): slope −0.68 a day.
+        let xs = [-20.0, -14, -10, -8], ys = [10.0, 6, 4, 2]
+        let mx = xs.reduce(0, +) / 4, my = ys.reduce(0, +) / 4
+        let slope = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+        #expect(abs((f.gapTrend ?? 0) - slope * 7) < 1e-9)
+        // One event each on days 170, 180, 186, 190, 192, seen from day 200.
+        let decayed = [30.0, 20, 14, 10, 8].reduce(0) { $0 + exp2(-$1 / 7) }
+        #expect(abs(f.decayedActivity - decayed) < 1e-12)
+        #expect(abs(f.lessonsPerWeek - 2.0 / 30 * 7) < 1e-12)
+        // Seen a week later, the activity has halved.
+        let later = try #require(s.features(asOf: 207 * Self.day, lessonCount: 10))
+        #expect(abs(later.decayedActivity - decayed / 2) < 1e-12)
+        #expect(later.longestGapDays == 15)
+    }
+
+    @Test func statesWrittenBeforeTheNewFieldsStillDecode() throws {
+        var s = EnrolmentState(anchorDay: 50)
+        s.apply(.quizSubmitted, at: 49 * Self.day, duration: nil, score: 0.7, weight: 1)
+        var doc = try BSONEncoder().encode(s)
+        #expect(doc["last_quiz_score"] != nil && doc["decayed_events"] != nil)
+        for k in ["last_quiz_at", "last_quiz_score", "decayed_events"] { doc[k] = nil }
+        let old = try BSONDecoder().decode(EnrolmentState.self, from: doc)
+        #expect(old.totals.lastQuizAt == .min && old.totals.decayedEvents == 0 && old.totals.quizAttempts == 1)
+        #expect(try BSONDecoder().decode(EnrolmentState.self, from: BSONEncoder().encode(s)) == s)
     }
 
     @Test func activeDaysFollowTheAsOfDay() {

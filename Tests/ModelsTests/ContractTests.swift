@@ -60,7 +60,33 @@ struct ContractCase: Sendable, CustomTestStringConvertible {
         expectedShapes: [4, 4, 4])
 }
 
-let contractCases: [ContractCase] = [.als(.conjugateGradient(steps: 3), "CG"), .als(.cholesky, "Cholesky"), .logistic]
+extension ContractCase {
+    static let survival = ContractCase(
+        name: "survival risk", kind: .risk,
+        train: { threads, flag in
+            let data = survivalData(enrolments: 300, followUp: 5)
+            var c = LogisticRegressionConfiguration()
+            c.threads = threads
+            c.blockSize = 64
+            return RiskModel.survival(try SurvivalRiskModel.fit(rows: data.rows, dropout: data.dropout, completion: data.completion,
+                                                                featureNames: ["x0", "x1"], daysEnrolledColumn: nil, configuration: c,
+                                                                cancellation: flag))
+        },
+        save: { try ($0 as! RiskModel).artifact() },
+        load: { try RiskModel(artifact: $0) },
+        fingerprint: { m in
+            guard case .survival(let s) = m as! RiskModel else { return [] }
+            return s.dropout.weights + [s.dropout.intercept] + s.completion.weights + [s.completion.intercept] + s.dropout.means
+                + [s.calibration.a, s.calibration.b]
+        },
+        shapes: { m in
+            guard case .survival(let s) = m as! RiskModel else { return [] }
+            return [s.featureNames.count, s.dropout.featureCount, s.completion.featureCount]
+        },
+        expectedShapes: [2, 6, 6])
+}
+
+let contractCases: [ContractCase] = [.als(.conjugateGradient(steps: 3), "CG"), .als(.cholesky, "Cholesky"), .logistic, .survival]
 
 @Suite("model contract (every model)")
 struct ContractTests {

@@ -60,3 +60,36 @@ func logisticData(rows: Int, seed: UInt64 = 3) -> (Matrix<Float>, [Float]) {
     }
     return (x, y)
 }
+
+/// Person-period rows of enrolments followed week by week with two competing hazards, `hd = σ(−2.5 + 0.8·x₀ + 0.1·s)`
+/// and `hc = σ(−2 − 0.6·x₀ + 0.5·x₁)`, observed for `followUp` weeks (then censored). Columns: x₀, x₁, then the four
+/// time-basis columns (weeks since the features = s, week of enrolment = s). Also returns each enrolment's
+/// features and its outcome simulated to the end (`true` = dropout), for checks against the truth.
+func survivalData(enrolments: Int, followUp: Int, seed: UInt64 = 5)
+    -> (rows: Matrix<Float>, dropout: [Float], completion: [Float], features: [[Double]], eventual: [Bool])
+{
+    var rng = SplitMix64(seed: seed)
+    let basis = SurvivalTimeBasis()
+    var x: [Float] = [], d: [Float] = [], c: [Float] = []
+    var features: [[Double]] = [], eventual: [Bool] = []
+    for _ in 0..<enrolments {
+        let f = [rng.normal(), rng.normal()]
+        features.append(f)
+        var outcome: Bool? = nil
+        var s = 0
+        while outcome == nil {
+            let hd = 1 / (1 + mathExp(-(-2.5 + 0.8 * f[0] + 0.1 * Double(min(s, 12))))), hc = 1 / (1 + mathExp(-(-2 - 0.6 * f[0] + 0.5 * f[1])))
+            let u = rng.uniform()
+            let dropped = u < hd, completed = !dropped && u < hd + hc
+            if s < followUp {
+                x += f.map(Float.init) + basis.values(weeksSince: Double(s), weekOfEnrolment: Double(s)).map(Float.init)
+                d.append(dropped ? 1 : 0)
+                c.append(completed ? 1 : 0)
+            }
+            if dropped { outcome = true } else if completed { outcome = false }
+            s += 1
+        }
+        eventual.append(outcome!)
+    }
+    return (try! Matrix<Float>(rows: d.count, columns: 6, elements: x), d, c, features, eventual)
+}

@@ -13,7 +13,7 @@ import Testing
 struct ComputePlacementTests {
     @Test("a ticker on the cooperative pool keeps ticking while more phases compute than the pool has threads")
     func poolStaysResponsive() async throws {
-        let f = try PipelineFixture(label: "placement", tenants: 1, learners: 900, seed: 3)
+        let f = try await PipelineFixture(label: "placement", tenants: 1, learners: 900, seed: 3)
         var options = f.options()
         options.dryRun = true
         options.threads = 1

@@ -50,8 +50,8 @@ struct FeatureTests {
         #expect(FeatureSchema.current.names.count == r.vector.count)
     }
 
-    @Test("training rows use the earlier cutoff; labels read the later one")
-    func labels() throws {
+    @Test("snapshots know only what happened by their moment; outcomes are read as known at a moment")
+    func outcomesAndSnapshots() throws {
         let cut = try Cutoffs(score: Self.c0, horizonDays: 14)
         var agg = TenantAggregator(tenant: "t1", cutoffs: cut)
         // stays: active throughout.
@@ -66,21 +66,34 @@ struct FeatureTests {
         agg.add(event(30, "finishes", "c1", .enrolled, daysBefore: 40))
         agg.add(event(31, "finishes", "c1", .lessonStarted, daysBefore: 20))
         agg.add(event(32, "finishes", "c1", .courseCompleted, daysBefore: 12))
-        // ghost: went quiet 40 days before the training cutoff: already dropped, nothing to predict.
+        // ghost: went quiet 60 days before: dropped long ago.
         agg.add(event(50, "ghost", "c1", .enrolled, daysBefore: 60))
-        // late: enrols after the training cutoff: not in the training set.
+        // late: enrols after the training cutoff.
         agg.add(event(40, "late", "c1", .enrolled, daysBefore: 3))
 
-        let set = agg.trainingSet(inactivityDays: 21)
-        let byLearner = Dictionary(uniqueKeysWithValues: set.map { (agg.learners[$0.row.learner], $0) })
-        #expect(Set(byLearner.keys) == ["stays", "fades", "quits", "finishes"])
-        #expect(byLearner["stays"]?.dropped == false)
-        #expect(byLearner["fades"]?.dropped == true)
-        #expect(byLearner["quits"]?.dropped == true)
-        #expect(byLearner["finishes"]?.dropped == false)
-        // No leak: the quitter's training features do not know about the unenrolment.
-        #expect(byLearner["quits"]?.row.unenrolled == false)
-        #expect(abs((byLearner["fades"]?.row.daysSinceLastActivity ?? 0) - 11) < 1e-9)
+        func e(_ learner: String) -> Int { (0..<agg.enrolmentCount).first { agg.learners[agg.learner(ofEnrolment: $0)] == learner }! }
+        func outcome(_ learner: String, _ at: TenantAggregator.Cutoff) -> RiskOutcome { agg.outcome(e(learner), knownAt: at, inactivityDays: 21) }
+        let day = Self.day
+        #expect(outcome("stays", .score).kind == .open)
+        #expect(outcome("fades", .score) == RiskOutcome(kind: .dropped, at: Self.c0 - 4 * day), "dropped once 21 days passed without activity")
+        #expect(outcome("fades", .train).kind == .open, "11 days of silence at the training cutoff: not known yet")
+        #expect(outcome("quits", .score) == RiskOutcome(kind: .dropped, at: Self.c0 - 5 * day))
+        #expect(outcome("quits", .train).kind == .open)
+        #expect(outcome("finishes", .score) == RiskOutcome(kind: .completed, at: Self.c0 - 12 * day))
+        #expect(outcome("ghost", .score).kind == .dropped)
+
+        // Features as of the training cutoff (a snapshot) never see later events.
+        let train = Dictionary(uniqueKeysWithValues: agg.featureRows(at: .train).map { (agg.learners[$0.learner], $0) })
+        #expect(Set(train.keys) == ["stays", "fades", "quits", "finishes", "ghost"], "late enrolled after the training cutoff")
+        #expect(train["quits"]?.unenrolled == false)
+        #expect(train["finishes"]?.completed == false)
+        #expect(abs((train["fades"]?.daysSinceLastActivity ?? 0) - 11) < 1e-9)
+        #expect(train["stays"]?.activeDays7 == 2, "days 15 and 20 before the score cutoff: 1 and 6 before the training cutoff")
+        #expect(train["fades"]?.isLive(inactivityDays: 21) == true && train["ghost"]?.isLive(inactivityDays: 21) == false)
+        // A snapshot is the state that would have been built from the events up to its moment.
+        var early = TenantAggregator(tenant: "t1", cutoffs: try Cutoffs(score: Self.c0 - 14 * day, horizonDays: 14))
+        for (i, d) in [30.0, 20, 15].enumerated() { early.add(event(i, "stays", "c1", .lessonStarted, daysBefore: d)) }
+        #expect(early.featureRows(at: .score).first?.features == train["stays"]?.features)
     }
 
     @Test("interactions sum configurable confidences per enrolment")
@@ -94,5 +107,6 @@ struct FeatureTests {
         let x = agg.interactions(at: .score).map { "\(agg.learners[$0.learner])/\(agg.courses[$0.course])=\($0.confidence)" }
         #expect(Set(x) == ["a/c1=6.0", "a/c2=1.0"])
         #expect(throws: PipelineError.self) { try Cutoffs(score: 0, horizonDays: 60) }
+        #expect(throws: PipelineError.self) { try Cutoffs(score: 0, horizonDays: 0) }
     }
 }

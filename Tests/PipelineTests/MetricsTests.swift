@@ -10,7 +10,7 @@ import Testing
 struct MetricsTests {
     @Test("a run counts rows, times phases and fits, and MongoDB operations are timed")
     func runMetrics() async throws {
-        let f = try PipelineFixture(label: "metrics", tenants: 1, learners: 150)
+        let f = try await PipelineFixture(label: "metrics", tenants: 1, learners: 150)
         let metrics = TestMetrics()
         let client = try MongoClient(uri: try TestEnvironment.mongoURI(), appName: "metrics-test", metrics: metrics)
         var logger = Logger(label: "test")

@@ -18,12 +18,16 @@ struct PipelineFixture {
     /// Plenty of enrolments are running at this moment of the generated timeline.
     static let cutoff = Timestamp.parse("2026-04-20 00:00:00 UTC")!
 
-    init(label: String, tenants: Int = 2, learners: Int = 1200, seed: UInt64 = 11) throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-\(label)-\(UUID().uuidString)")
-        let gen = Generator(config: GeneratorConfig(tenants: tenants, learners: learners, seed: seed))
-        let summary = try gen.run(directory: dir.path, format: .avro, codec: .deflate, gzip: false, rowsPerFile: 1_000_000)
+    init(label: String, tenants: Int = 2, learners: Int = 1200, seed: UInt64 = 11) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-\(label)-\(UUID().uuidString)")
+        self.dir = dir
+        let (summary, truth) = try await offPool { () throws -> (Generator.Summary, Truth) in
+            let gen = Generator(config: GeneratorConfig(tenants: tenants, learners: learners, seed: seed))
+            let summary = try gen.run(directory: dir.path, format: .avro, codec: .deflate, gzip: false, rowsPerFile: 1_000_000)
+            return (summary, try Truth(path: dir.appendingPathComponent("truth.ndjson").path))
+        }
         events = summary.files.first { $0.contains("events-") }!
-        truth = try Truth(path: dir.appendingPathComponent("truth.ndjson").path)
+        self.truth = truth
         client = try MongoClient(uri: try TestEnvironment.mongoURI(), appName: "lodestar-pipeline-tests")
         db = client.database("pipeline_\(label)_\(UInt32.random(in: 0...UInt32.max))")
     }
@@ -66,9 +70,14 @@ struct PipelineFixture {
         }
         if let v = try await registry.active(tenant: t, kind: .risk) {
             out.riskVersion = v.version
+            out.riskMethod = v.hyperparameters["method"]
             for try await r in StoreLayout.risk.collection(in: db.tenant(t)).find(["model_version": .string(v.version)]) {
                 out.risk["\(r.learner_id)/\(r.course_id)"] = r.risk
                 out.factors += r.factors.map(\.feature)
+                out.factorReasons += r.factors.compactMap(\.reason)
+            }
+            for try await f in StoreLayout.features.collection(in: db.tenant(t)).find() {
+                out.idle["\(f.learner_id)/\(f.course_id)"] = f.days_since_last_activity
             }
         }
         return out
@@ -83,6 +92,12 @@ struct ActiveSnapshot: Equatable {
     var embeddings: [String: [Float]] = [:]
     var risk: [String: Double] = [:]
     var factors: [String] = []
+    /// The risk factors' reasons in words (`reasons` are the recommendations').
+    var factorReasons: [String] = []
+    /// `survival` or `heuristic` (the active risk version's method).
+    var riskMethod: String?
+    /// Days since the last activity per enrolment (`learner_features`).
+    var idle: [String: Double] = [:]
 
     /// The results without version names (two runs over the same data should agree on these).
     var content: [String] {

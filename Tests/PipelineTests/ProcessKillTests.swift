@@ -81,7 +81,7 @@ struct ProcessKillTests {
 
     @Test("three overlapping runs and five kill -9s leave exactly one active version per kind, then nothing unknown")
     func overlapAndKill() async throws {
-        let f = try PipelineFixture(label: "kill", tenants: 2, learners: 240, seed: 5)
+        let f = try await PipelineFixture(label: "kill", tenants: 2, learners: 240, seed: 5)
         let clock = ContinuousClock()
         let t0 = clock.now
         #expect(await wait(try start(f, label: "base")) == 0)

@@ -8,7 +8,7 @@ import Testing
 struct QuarantineTests {
     @Test("bad rows are counted and stored with position and reason; the good rows beside them are kept")
     func badRows() async throws {
-        let f = try PipelineFixture(label: "quarantine", tenants: 1, learners: 60)
+        let f = try await PipelineFixture(label: "quarantine", tenants: 1, learners: 60)
         let lines = [
             #"{"event_id":"x1","tenant_id":"tenant-000","learner_id":"L-extra","course_id":"c-0000","event_type":"enrolled","occurred_at":"2026-04-01 10:00:00 UTC"}"#,
             #"{"event_id":"x2","tenant_id":"tenant-000","learner_id":"L-extra","course_id":"c-0000","event_type":"teleported","occurred_at":"2026-04-01 10:00:00 UTC"}"#,

@@ -10,7 +10,7 @@ import Testing
 struct ReliabilityTests {
     @Test("a truncated shard publishes nothing (every tenant keeps its versions) unless --allow-partial")
     func truncatedShardPublishesNothing() async throws {
-        let f = try PipelineFixture(label: "partial", tenants: 2, learners: 300)
+        let f = try await PipelineFixture(label: "partial", tenants: 2, learners: 300)
         _ = try await f.run(f.options())
         let before = try await f.active("tenant-000")
         #expect(before.recommenderVersion != nil)
@@ -35,7 +35,7 @@ struct ReliabilityTests {
 
     @Test("each tenant's default cutoff is its own newest event; a future-dated row is quarantined and moves no cutoff")
     func perTenantCutoffs() async throws {
-        let f = try PipelineFixture(label: "cutoffs", tenants: 2, learners: 300)
+        let f = try await PipelineFixture(label: "cutoffs", tenants: 2, learners: 300)
         var options = f.options()
         options.cutoff = nil
         options.job = .ingest
@@ -67,7 +67,7 @@ struct ReliabilityTests {
 
     @Test("one tenant's failure is reported and the other tenants are published")
     func failureIsolation() async throws {
-        let f = try PipelineFixture(label: "isolate", tenants: 2, learners: 300)
+        let f = try await PipelineFixture(label: "isolate", tenants: 2, learners: 300)
         var options = f.options()
         options.hooks.beforeActivation = { tenant, kind in
             if tenant == "tenant-000" { throw PublishInterrupted(kind: kind) }
@@ -84,7 +84,7 @@ struct ReliabilityTests {
 
     @Test("a catalog without a valid row of a tenant means no recommendations for it (fails closed), with a note")
     func catalogFailsClosed() async throws {
-        let f = try PipelineFixture(label: "catalog", tenants: 2, learners: 300)
+        let f = try await PipelineFixture(label: "catalog", tenants: 2, learners: 300)
         let catalog = f.dir.appendingPathComponent("courses-only-a.json")
         let rows = [
             #"{"tenant_id":"tenant-000","course_id":"c-0000","title":"Intro","org_ids":[],"lesson_count":"10","published":true}"#,
@@ -106,7 +106,7 @@ struct ReliabilityTests {
 
     @Test("the feature schema computes the same vector from a learner_features row as training did from the aggregates")
     func schemaAgreesWithStoredFeatures() async throws {
-        let f = try PipelineFixture(label: "schema", tenants: 1, learners: 200)
+        let f = try await PipelineFixture(label: "schema", tenants: 1, learners: 200)
         var options = f.options()
         options.job = .ingest
         _ = try await f.run(options)

@@ -1,6 +1,7 @@
 import EventSources
 import Foundation
 import LearningEvents
+import LodestarTestSupport
 import SampleData
 import Testing
 
@@ -9,8 +10,10 @@ import Testing
 @Suite struct PlantedSignalTests {
     @Test func dropoutRateAndSignalAtScale() async throws {
         let dir = try scratchFolder("gen-scale")
-        let g = Generator(config: GeneratorConfig(tenants: 5, learners: 3000, seed: 9))
-        let s = try g.run(directory: dir, format: .csv, codec: .null, gzip: false, rowsPerFile: 1_000_000)
+        let s = try await offPool {
+            try Generator(config: GeneratorConfig(tenants: 5, learners: 3000, seed: 9))
+                .run(directory: dir, format: .csv, codec: .null, gzip: false, rowsPerFile: 1_000_000)
+        }
         let rate = Double(s.dropped) / Double(s.enrolments)
         #expect(rate > 0.25 && rate < 0.35, "withdrawn share \(rate)")
 

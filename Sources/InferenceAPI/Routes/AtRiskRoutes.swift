@@ -87,7 +87,7 @@ struct AtRiskRoutes {
         let next = docs.count > limit ? page.last.map { AtRiskCursor(v: version, r: $0.risk, l: $0.learner_id, c: $0.course_id).encoded } : nil
         let items = page.map { d in
             Item(learner_id: d.learner_id, course_id: d.course_id, org_id: d.org_id, risk: d.risk, band: d.band,
-                 factors: d.factors.map { RiskRoutes.Factor(feature: $0.feature, value: $0.value, contribution: $0.contribution) },
+                 factors: d.factors.map(RiskRoutes.Factor.init),
                  computed_at: d.computed_at)
         }
         return try JSONResponse.make(Page(tenant_id: tenant.rawValue, model_version: version, items: items, next_cursor: next))

@@ -14,6 +14,15 @@ struct RiskRoutes {
         let feature: String
         let value: Double
         let contribution: Double
+        /// The factor in words (nil on scores written before reasons were stored).
+        let reason: String?
+
+        init(_ f: RiskDocument.Factor) {
+            feature = f.feature
+            value = f.value
+            contribution = f.contribution
+            reason = f.reason
+        }
     }
 
     struct StoredScore: Encodable {
@@ -23,6 +32,8 @@ struct RiskRoutes {
         let band: String
         let factors: [Factor]
         let computed_at: Date
+        let model_kind: String?
+        let expected_dropout_week: Double?
     }
 
     struct LearnerRisk: Encodable {
@@ -40,6 +51,8 @@ struct RiskRoutes {
         let risk: Double
         let band: String
         let baseline: Double
+        let model_kind: String
+        let expected_dropout_week: Double?
         let factors: [Factor]
         let features: [String: Double]
     }
@@ -69,13 +82,24 @@ struct RiskRoutes {
         if case .organisations(let orgs) = view { docs = docs.filter { $0.org_id.map(orgs.contains) ?? false } }
         let scores = docs.map { d in
             StoredScore(course_id: d.course_id, org_id: d.org_id, risk: d.risk, band: d.band,
-                        factors: d.factors.map { Factor(feature: $0.feature, value: $0.value, contribution: $0.contribution) },
-                        computed_at: d.computed_at)
+                        factors: d.factors.map(Factor.init),
+                        computed_at: d.computed_at, model_kind: d.model_kind, expected_dropout_week: d.expected_dropout_week)
         }
         return try JSONResponse.make(LearnerRisk(tenant_id: tenant.rawValue, learner_id: learner, model_version: version.version, scores: scores))
     }
 
     /// Raw inputs given in a request (`nil`: unknown, the schema's missing value applies).
+    /// Every raw input of a source, copied (sendable to the compute threads).
+    struct InputValues: FeatureInputSource, Sendable {
+        let values: [FeatureInput: Double]
+        let featureCourseID: String?
+        init(_ source: some FeatureInputSource) {
+            values = Dictionary(uniqueKeysWithValues: FeatureInput.allCases.compactMap { i in source.featureInput(i).map { (i, $0) } })
+            featureCourseID = source.featureCourseID
+        }
+        func featureInput(_ input: FeatureInput) -> Double? { values[input] }
+    }
+
     struct GivenFeatures: FeatureInputSource {
         let values: [FeatureInput: Double]
         func featureInput(_ input: FeatureInput) -> Double? { values[input] }
@@ -119,14 +143,18 @@ struct RiskRoutes {
         guard let snapshot = try await services.cache.risk(tenant) else {
             throw APIError(.notFound, code: "no_model", "this tenant has no active risk model")
         }
-        let schema = snapshot.schema, model = snapshot.model
-        let vector = schema.vector(source).map(Double.init)
-        let prediction = try await services.compute.run { try model.predict(vector) }
+        // The batch's scoring path (`RiskScorer`): same features, model, factors in words and expected week.
+        let scorer = snapshot.scorer
+        let inputs = InputValues(source)
+        let vector = scorer.schema.vector(inputs).map(Double.init)
+        let (score, baseline) = try await services.compute.run { () throws -> (RiskScorer.Score, Double) in
+            (try scorer.score(inputs), try scorer.model.predict(vector).baseline)
+        }
         return try JSONResponse.make(Inference(
             tenant_id: tenant.rawValue, model_version: snapshot.version.version, learner_id: learner, course_id: course,
-            risk: prediction.probability, band: prediction.band.rawValue, baseline: prediction.baseline,
-            factors: prediction.contributions.prefix(Self.factorCount).map { Factor(feature: $0.feature, value: $0.value, contribution: $0.contribution) },
-            features: Dictionary(uniqueKeysWithValues: zip(schema.names, vector))))
+            risk: score.risk, band: score.band.rawValue, baseline: baseline, model_kind: score.modelKind,
+            expected_dropout_week: score.expectedDropoutWeek, factors: score.factors.prefix(Self.factorCount).map(Factor.init),
+            features: Dictionary(uniqueKeysWithValues: zip(scorer.schema.names, vector))))
     }
 
     /// The accepted range of each raw input (as in openapi.yaml).
@@ -134,6 +162,8 @@ struct RiskRoutes {
         .daysSinceLastActivity: 0...100_000, .activeDays7: 0...7, .activeDays14: 0...14, .activeDays28: 0...28,
         .completionRatio: 0...1, .lessonsCompleted: 0...100_000, .views: 0...1_000_000, .timeSpentSeconds: 0...1_000_000_000,
         .quizAttempts: 0...100_000, .quizMeanScore: 0...1, .quizScoreTrend: -100...100, .daysEnrolled: 0...100_000,
+        .lastQuizScore: 0...1, .quizScoreGap: -1...1, .longestGapDays: 0...100_000, .gapTrend: -1_000...1_000,
+        .decayedActivity: 0...1_000_000, .lessonsPerWeek: 0...100_000, .courseDropoutRate: 0...1, .paceVsCohort: 0...1_000,
     ]
 
     /// `{"<learner_features field>": number | null, …}` with the fields `FeatureInput` names.

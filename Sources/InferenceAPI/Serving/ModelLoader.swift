@@ -61,8 +61,8 @@ struct ModelLoader: Sendable {
 
     func loadRisk(_ tenant: TenantID, _ version: ModelVersionDocument) async throws -> RiskSnapshot {
         let folder = try artifactFolder(tenant, version)
-        let (model, fileSchema) = try await compute.run { () -> (LogisticRegressionModel, FeatureSchema?) in
-            let model = try LogisticRegressionModel(artifact: Array(try Data(contentsOf: folder.appendingPathComponent("model.bin"))))
+        let (model, fileSchema) = try await compute.run { () -> (RiskModel, FeatureSchema?) in
+            let model = try RiskModel(artifact: Array(try Data(contentsOf: folder.appendingPathComponent("model.bin"))))
             let schemaFile = folder.appendingPathComponent("features.json")
             let schema = FileManager.default.fileExists(atPath: schemaFile.path)
                 ? try JSONDecoder().decode(FeatureSchema.self, from: Data(contentsOf: schemaFile)) : nil
@@ -77,6 +77,6 @@ struct ModelLoader: Sendable {
         guard schema.names == model.featureNames else {
             throw LoadError(description: "risk \(version.version): schema features \(schema.names) ≠ model features \(model.featureNames)")
         }
-        return RiskSnapshot(version: version, model: model, schema: schema)
+        return RiskSnapshot(version: version, scorer: try RiskScorer(model: model, schema: schema))
     }
 }

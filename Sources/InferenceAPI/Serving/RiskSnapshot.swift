@@ -1,16 +1,16 @@
 import LearningStore
 import Models
 
-/// One tenant's active risk version, loaded: the logistic model and the feature schema it was trained with (from
-/// `features.json` beside `model.bin`), checked to name the same features in the same order.
+/// One tenant's active risk version, loaded: its scorer, the model with the feature schema it was trained with
+/// (from `features.json` beside `model.bin`), checked to name the same features in the same order — the batch's
+/// one scoring path (`RiskScorer`).
 final class RiskSnapshot: Sendable {
     let version: ModelVersionDocument
-    let model: LogisticRegressionModel
-    let schema: FeatureSchema
+    let scorer: RiskScorer
+    var schema: FeatureSchema { scorer.schema }
 
-    init(version: ModelVersionDocument, model: LogisticRegressionModel, schema: FeatureSchema) {
+    init(version: ModelVersionDocument, scorer: RiskScorer) {
         self.version = version
-        self.model = model
-        self.schema = schema
+        self.scorer = scorer
     }
 }
