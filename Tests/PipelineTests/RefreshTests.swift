@@ -1,6 +1,7 @@
 import Foundation
 import LearningEvents
 import LearningStore
+import Models
 import MongoStore
 @testable import Pipeline
 import Testing
@@ -47,6 +48,29 @@ struct RefreshTests {
         #expect(scores.count > 100)
         #expect(auc >= baseline + 0.04)
         #expect(summary.reportPath.map { FileManager.default.fileExists(atPath: $0) } == true)
+
+        // Serving parity: what the consumer and the API do — the active version's RiskScorer over the stored
+        // learner_features document — gives the batch's stored score, factors and expected week.
+        for t in summary.tenants {
+            let tenant = try TenantID(validating: t.tenant)
+            let results = ActiveResults(db: f.db)
+            let version = try #require(try await results.activeVersion(tenant, .risk))
+            let schema = try #require(version.feature_schema)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: version.artifact).appendingPathComponent("model.bin"))
+            let scorer = try RiskScorer(model: try RiskModel(artifact: [UInt8](bytes)), schema: schema)
+            let stored = try await results.atRisk(tenant: tenant, limit: 150)
+            #expect(stored.count >= 50, "\(t.tenant): \(stored.count) scores")
+            let features = StoreLayout.features.collection(in: f.db.tenant(tenant))
+            for r in stored {
+                var docs: [FeatureDocument] = []
+                for try await d in features.find(["learner_id": .string(r.learner_id), "course_id": .string(r.course_id)]) { docs.append(d) }
+                let doc = try #require(docs.first, "\(t.tenant) \(r.learner_id)/\(r.course_id): no learner_features")
+                let served = try scorer.score(doc)
+                #expect(abs(served.risk - r.risk) < 1e-6, "\(t.tenant) \(r.learner_id)/\(r.course_id): batch \(r.risk), served \(served.risk)")
+                #expect(served.factors.map(\.feature) == r.factors.map(\.feature) && served.factors.map(\.reason) == r.factors.map(\.reason))
+                #expect(served.modelKind == r.model_kind)
+            }
+        }
         try await f.finish()
     }
 
