@@ -91,6 +91,10 @@ public struct RefreshJob: Sendable {
             let consent: Set<String>
             if let given = options.pooledModelConsent {
                 consent = given
+            } else if options.dryRun {
+                // A dry run does not touch MongoDB at all: consent comes only from the options (none by default).
+                consent = []
+                logger.info("dry run: pooled-model consent not read from the tenants collection (none unless given)")
             } else {
                 consent = try await TenantSettingsStore(db: db).consentingTenants()
             }

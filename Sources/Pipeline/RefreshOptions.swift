@@ -71,7 +71,8 @@ public struct RefreshOptions: Sendable {
     public var reportDirectory: URL?
     public var writeBatchSize = 1000
     public var seed: UInt64 = 42
-    /// Compute, evaluate and report, but write nothing: no MongoDB writes, no model artifacts.
+    /// Compute, evaluate and report, but write nothing: no MongoDB at all (consent only from ``pooledModelConsent``),
+    /// no model artifacts.
     public var dryRun = false
     /// Publish even when some files failed (by default a failed file means nothing is published).
     public var allowPartial = false

@@ -65,7 +65,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Tenants that consent to the pooled risk model, comma-separated (default: the `tenants` collection).")
     var pooledConsent: String?
 
-    @Flag(help: "Compute, evaluate and report, but write nothing (no MongoDB writes, no artifacts).")
+    @Flag(help: "Compute, evaluate and report, but write nothing and read nothing from MongoDB (no artifacts; pooled-model consent only from --pooled-consent).")
     var dryRun = false
 
     @Flag(help: "Publish even when some files failed part-way (by default nothing is published then).")
