@@ -2,7 +2,7 @@ import LearningEvents
 import LearningStore
 
 /// One (learner, course) enrolment while the batch streams an export: its ``EnrolmentState`` as of the score cutoff
-/// (anchored at the cutoff's day). Its snapshots at earlier moments live in `TenantAggregator`'s flat array. The
+/// (anchored at the cutoff's day). Its snapshots at earlier moments live in `TenantAggregator` (only those its events reached). The
 /// arithmetic is `LearningStore`'s, the same the stream applies to `learner_features.state`.
 struct EnrolmentAggregate: Sendable {
     let learner: Int32

@@ -37,8 +37,10 @@ public struct TenantAggregator: Sendable {
     public let keepsSnapshots: Bool
     /// Snapshot moments (microseconds), newest first: `cutoffs.time(daysBefore: cutoffs.snapshotDays[j])`.
     let snapshotTimes: [Int64]
-    /// Enrolment `e`'s snapshot `j` is `snapshots[e * snapshotTimes.count + j]`.
-    var snapshots: [EnrolmentState] = []
+    /// Enrolment `e`'s snapshots: `snapshots[e][j]` for the moments `j` its events have reached so far. Moments are
+    /// newest first and an event reaches a prefix of them (every moment at or after it), so the stored ones are a
+    /// prefix too; a moment no event reached is a fresh state and is not stored (most snapshots of recent enrolments).
+    var snapshots: [[EnrolmentState]] = []
 
     public init(tenant: String, cutoffs: Cutoffs, weights: EventWeights = .default, snapshots: Bool = true) {
         self.tenant = tenant
@@ -104,16 +106,20 @@ public struct TenantAggregator: Sendable {
             slot = enrolments.count
             enrolmentIndex[key] = Int32(slot)
             enrolments.append(EnrolmentAggregate(learner: l, course: c, cutoffs: cutoffs))
-            for time in snapshotTimes { snapshots.append(EnrolmentState(anchorDay: EnrolmentState.day(time))) }
+            if keepsSnapshots { snapshots.append([]) }
         }
         let w = weights.weight(type)
         enrolments[slot].state.apply(type, at: t, duration: duration, score: score, weight: w)
         // Snapshot moments are newest first: once one is before the event, so are the rest.
         let k = snapshotTimes.count
-        for j in 0..<k {
-            guard t <= snapshotTimes[j] else { break }
-            snapshots[slot * k + j].apply(type, at: t, duration: duration, score: score, weight: w)
+        var reach = 0
+        while reach < k && t <= snapshotTimes[reach] { reach += 1 }
+        guard reach > 0 else { return }
+        // Moments this event is the first to reach start from a fresh state (no earlier event reached them).
+        while snapshots[slot].count < reach {
+            snapshots[slot].append(EnrolmentState(anchorDay: EnrolmentState.day(snapshotTimes[snapshots[slot].count])))
         }
+        for j in 0..<reach { snapshots[slot][j].apply(type, at: t, duration: duration, score: score, weight: w) }
     }
 
     /// Static on purpose: a non-mutating method of `self` taking `self`'s own dictionaries `inout` would make
@@ -177,6 +183,7 @@ public struct TenantAggregator: Sendable {
         let d = daysBefore(cutoff)
         if d == 0 { return enrolments[e].state }
         guard keepsSnapshots, let j = cutoffs.snapshotDays.firstIndex(of: d) else { return nil }
-        return snapshots[e * snapshotTimes.count + j]
+        let stored = snapshots[e]
+        return j < stored.count ? stored[j] : EnrolmentState(anchorDay: EnrolmentState.day(snapshotTimes[j]))
     }
 }
