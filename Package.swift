@@ -161,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SampleDataTests",
-            dependencies: ["SampleData", "EventSources", "LearningEvents", "LodestarTestSupport"],
+            dependencies: ["SampleData", "EventSources", "LearningEvents", "LinearAlgebra"],
             swiftSettings: swiftSettings
         ),
         // The executable's commands, run as a process (the binary beside the test bundle).
@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["LinearAlgebra", "Pipeline", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log"),
                            .product(name: "MetricsTestKit", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
@@ -181,7 +181,7 @@ let package = Package(
         .testTarget(
             name: "InferenceAPITests",
             dependencies: [
-                "InferenceAPI", "LearningStore", "MongoStore", "Models", "Pipeline", "Scheduler", "SampleData", "EventSources", "LearningEvents", "LodestarTestSupport",
+                "InferenceAPI", "LinearAlgebra", "LearningStore", "MongoStore", "Models", "Pipeline", "Scheduler", "SampleData", "EventSources", "LearningEvents", "LodestarTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -193,13 +193,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SchedulerTests",
-            dependencies: ["Scheduler", "Pipeline", "MongoStore", "LearningStore", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LinearAlgebra", "Scheduler", "Pipeline", "MongoStore", "LearningStore", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["croniter_reference.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StreamingTests",
-            dependencies: ["Streaming", "GoogleCloud", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models",
+            dependencies: ["LinearAlgebra", "Streaming", "GoogleCloud", "LearningStore", "MongoStore", "LearningEvents", "EventSources", "Models",
                            "Pipeline", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),

@@ -5,6 +5,7 @@ import Hummingbird
 import JWTKit
 import LearningEvents
 import LearningStore
+import LinearAlgebra
 import LodestarTestSupport
 import Logging
 import MongoStore
@@ -51,7 +52,7 @@ struct APIFixture: Sendable {
 
     static func build() async throws -> APIFixture {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-api-\(UUID().uuidString)")
-        let summary = try await offPool {
+        let summary = try await runOnDedicatedThread { _ in
             try Generator(config: GeneratorConfig(tenants: 2, learners: 500, seed: 5))
                 .run(directory: dir.path, format: .avro, codec: .deflate, gzip: false, rowsPerFile: 1_000_000)
         }

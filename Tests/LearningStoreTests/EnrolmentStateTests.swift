@@ -13,7 +13,7 @@ import Testing
     struct E { let type: EventType; let t: Int64; let duration: Int64?; let score: Double? }
 
     static func events(seed: UInt64, count: Int) -> [E] {
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         let types: [EventType] = [.enrolled, .lessonStarted, .lessonCompleted, .contentViewed, .quizSubmitted, .courseCompleted, .unenrolled]
         return (0..<count).map { _ in
             let type = types[Int(rng.next() % UInt64(types.count))]
@@ -31,7 +31,7 @@ import Testing
         for e in events.sorted(by: { $0.t < $1.t }) { batch.apply(e.type, at: e.t, duration: e.duration, score: e.score, weight: w.weight(e.type)) }
         // Shuffled, starting from the first event's day, with a round trip through BSON every few events (as the
         // stream stores and reloads the state).
-        var rng = SplitMix(seed &* 7919)
+        var rng = SplitMix64(seed: seed &* 7919)
         var order = events
         for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
         var stream = EnrolmentState(anchorDay: EnrolmentState.day(order[0].t))
@@ -120,18 +120,5 @@ import Testing
         doc["anchor_day"] = .int64(5)
         doc["views"] = .int32(-1)
         #expect(throws: (any Error).self) { try BSONDecoder().decode(EnrolmentState.self, from: doc) }
-    }
-}
-
-/// SplitMix64, for reproducible test data.
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

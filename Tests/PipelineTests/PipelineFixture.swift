@@ -2,6 +2,7 @@ import EventSources
 import Foundation
 import LearningEvents
 import LearningStore
+import LinearAlgebra
 import LodestarTestSupport
 import Logging
 import MongoStore
@@ -21,7 +22,7 @@ struct PipelineFixture {
     init(label: String, tenants: Int = 2, learners: Int = 1200, seed: UInt64 = 11) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-\(label)-\(UUID().uuidString)")
         self.dir = dir
-        let (summary, truth) = try await offPool { () throws -> (Generator.Summary, Truth) in
+        let (summary, truth) = try await runOnDedicatedThread { (_: CancellationFlag) throws -> (Generator.Summary, Truth) in
             let gen = Generator(config: GeneratorConfig(tenants: tenants, learners: learners, seed: seed))
             let summary = try gen.run(directory: dir.path, format: .avro, codec: .deflate, gzip: false, rowsPerFile: 1_000_000)
             return (summary, try Truth(path: dir.appendingPathComponent("truth.ndjson").path))

@@ -1,7 +1,7 @@
 import EventSources
 import Foundation
 import LearningEvents
-import LodestarTestSupport
+import LinearAlgebra
 import SampleData
 import Testing
 
@@ -10,7 +10,7 @@ import Testing
 @Suite struct PlantedSignalTests {
     @Test func dropoutRateAndSignalAtScale() async throws {
         let dir = try scratchFolder("gen-scale")
-        let s = try await offPool {
+        let s = try await runOnDedicatedThread { _ in
             try Generator(config: GeneratorConfig(tenants: 5, learners: 3000, seed: 9))
                 .run(directory: dir, format: .csv, codec: .null, gzip: false, rowsPerFile: 1_000_000)
         }

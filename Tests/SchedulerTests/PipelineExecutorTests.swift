@@ -1,5 +1,6 @@
 import Foundation
 import LearningStore
+import LinearAlgebra
 import LodestarTestSupport
 import Logging
 import MongoStore
@@ -13,7 +14,7 @@ import Testing
 @Suite struct PipelineExecutorTests {
     static func export() async throws -> (URL, String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-sched-\(UUID().uuidString)")
-        let summary = try await offPool {
+        let summary = try await runOnDedicatedThread { _ in
             try Generator(config: GeneratorConfig(tenants: 2, learners: 400, seed: 5))
                 .run(directory: dir.path, format: .ndjson, codec: .null, gzip: false, rowsPerFile: 1_000_000)
         }

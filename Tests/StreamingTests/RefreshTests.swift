@@ -1,6 +1,7 @@
 import Foundation
 import LearningEvents
 import LearningStore
+import LinearAlgebra
 import LodestarTestSupport
 import Logging
 import MongoStore
@@ -18,7 +19,7 @@ import Testing
     func refreshAfterEvents() async throws {
         let fx = try StreamingFixture("refresh")
         let dir = fx.dir.path
-        let summary = try await offPool {
+        let summary = try await runOnDedicatedThread { _ in
             try Generator(config: GeneratorConfig(tenants: 1, learners: 240, seed: 3))
                 .run(directory: dir, format: .avro, codec: .deflate, gzip: false, rowsPerFile: 1_000_000)
         }
