@@ -4,9 +4,10 @@ import LearningStore
 public import MongoStore
 
 /// Applies validated events to `learner_features`, exactly once per (tenant_id, event_id): in one MongoDB
-/// transaction the events are recorded in `processed_events` (unique per tenant and event), applied to their
-/// enrolments' ``EnrolmentState`` (read from `learner_features.state`) and the recomputed documents written. A
-/// redelivered event, or one delivered twice in the same batch, changes nothing.
+/// transaction the events are recorded in `processed_events` (unique per tenant and event; one record per tenant and
+/// batch, see ``ProcessedEventDocument``), applied to their enrolments' ``EnrolmentState`` (read from
+/// `learner_features.state`) and the recomputed documents written. A redelivered event, or one delivered twice in
+/// the same batch, changes nothing.
 ///
 /// The common case costs no read of `processed_events`: the transaction inserts the batch's ids first and, when one
 /// is already there (a redelivery), aborts and runs again after reading which are, applying only the others. A
@@ -84,8 +85,10 @@ public struct StreamApplier: Sendable {
         let processed = StoreLayout.processedEvents.collection(in: scope)
         var done = Set<String>()
         if checkProcessed {
-            let ids = Array(Set(events.map(\.eventID))).sorted()
-            for try await p in processed.find(["event_id": ["$in": .array(ids.map(BSON.string))]]) { done.insert(p.event_id) }
+            let ids = Set(events.map(\.eventID))
+            for try await p in processed.find(["event_id": ["$in": .array(ids.sorted().map(BSON.string))]]) {
+                for id in p.event_ids where ids.contains(id) { done.insert(id) }
+            }
         }
         var fresh: [LearningEvent] = []
         for e in events where !done.contains(e.eventID) {
@@ -98,7 +101,7 @@ public struct StreamApplier: Sendable {
         // The wall clock, never the features' clock (pinned in replays): the TTL index counts from here, and an
         // idempotency record that expired at once would let a redelivery count twice.
         let stamp = Date()
-        try await processed.insertMany(fresh.map { ProcessedEventDocument(event_id: $0.eventID, processed_at: stamp) })
+        try await processed.insertMany(ProcessedEventDocument.records(fresh.map(\.eventID), processedAt: stamp))
         var groups: [EnrolmentKey: [LearningEvent]] = [:]
         for e in fresh { groups[EnrolmentKey(learner: e.learnerID, course: e.courseID), default: []].append(e) }
         let learners = Array(Set(fresh.map(\.learnerID))).sorted()
@@ -107,7 +110,8 @@ public struct StreamApplier: Sendable {
         for try await doc in features.find(["learner_id": ["$in": .array(learners.map(BSON.string))]]) {
             existing[EnrolmentKey(learner: doc.learner_id, course: doc.course_id)] = doc
         }
-        var writes: [(filter: BSONDocument, update: BSONDocument)] = []
+        var documents: [FeatureDocument] = []
+        documents.reserveCapacity(groups.count)
         for (key, list) in groups.sorted(by: { ($0.key.learner, $0.key.course) < ($1.key.learner, $1.key.course) }) {
             let old = existing[key]
             let sorted = list.sorted { ($0.occurredAt, $0.eventID) < ($1.occurredAt, $1.eventID) }
@@ -121,19 +125,11 @@ public struct StreamApplier: Sendable {
             let org = sorted.last(where: { $0.orgID != nil })?.orgID ?? old?.org_id
             let asOf = max(nowMicros, state.newestEvent)
             let f = state.features(asOf: asOf, lessonCount: lessons[key.course] ?? 0) ?? EnrolmentFeatures.inactive(asOf: asOf, state: state)
-            let doc = FeatureDocument(learner: key.learner, course: key.course, org: org, features: f, state: state)
-            var set = try BSONEncoder().encode(doc)
-            set["tenant_id"] = nil
-            var unset: BSONDocument = [:]
-            for k in ["org_id", "enrolled_at", "last_activity_at", "quiz_mean_score", "quiz_score_trend"] where set[k] == nil {
-                unset[k] = ""
-            }
-            let filter: BSONDocument = ["learner_id": .string(key.learner), "course_id": .string(key.course)]
-            var update: BSONDocument = ["$set": .document(set)]
-            if !unset.isEmpty { update["$unset"] = .document(unset) }
-            writes.append((filter, update))
+            documents.append(FeatureDocument(learner: key.learner, course: key.course, org: org, features: f, state: state))
         }
-        _ = try await features.bulkUpdate(writes)
+        // Whole documents by their key, as the nightly run writes them (`StoreLayout.features.upsert`): a field the
+        // new document lacks (no quiz yet, no org) is gone, exactly as after a batch.
+        try await features.bulkUpsert(documents, key: StoreLayout.features.key)
         outcome.applied += fresh.count
     }
 }

@@ -63,7 +63,45 @@ import Testing
         #expect(stream.values.reduce(0) { $0 + Int($1.state?.totals.events ?? 0) } == events.count)
         // The idempotency records carry the wall clock (their TTL counts from it), not the pinned features clock.
         for try await p in StoreLayout.processedEvents.collection(in: fx.db.tenant("acme")).find() {
-            #expect(abs(p.processed_at.timeIntervalSinceNow) < 600, "\(p.event_id) processed_at \(p.processed_at)")
+            #expect(abs(p.processed_at.timeIntervalSinceNow) < 600, "\(p.event_ids.first ?? "") processed_at \(p.processed_at)")
+        }
+        try await fx.finish()
+    }
+
+    /// An idempotency record as builds before the bucketed layout wrote it: one document per event.
+    struct LegacyProcessedEvent: Codable, Sendable { var event_id: String; var processed_at: Date }
+
+    @Test("events recorded one record per event (before batches shared a record) are not applied again after an upgrade")
+    func legacyIdempotencyRecords() async throws {
+        let fx = try StreamingFixture("legacy")
+        try await fx.createSubscription()
+        try await fx.seedCourses("acme", Self.lessons)
+        let events = Self.history(learners: 2)
+        let already = events.prefix(7).map(\.eventID)
+        let scope = fx.db.tenant(try TenantID(validating: "acme"))
+        try await StoreLayout.ensureIndexes(fx.db)
+        try await scope.collection(StoreLayout.processedEvents.name, as: LegacyProcessedEvent.self)
+            .insertMany(already.map { LegacyProcessedEvent(event_id: $0, processed_at: Date()) })
+        try await fx.publish(events + events.prefix(3))  // the first three twice more: a redelivery of legacy-recorded ids
+        let config = StreamingFixture.consumerConfiguration(fx.subscription, asOf: Self.asOf)
+        let delivered = events.count + 3
+        let consumer = try await fx.runConsumer(config) {
+            let acked = try await fx.stats()["acked"] as? Int ?? 0
+            let recorded = try await fx.processedCount("acme")
+            return acked == delivered && recorded == events.count
+        }
+        #expect(consumer.stats.applied == events.count - already.count)
+        #expect(consumer.stats.duplicates == already.count + 3)
+        let stream = try await fx.features("acme")
+        #expect(stream.values.reduce(0) { $0 + Int($1.state?.totals.events ?? 0) } == events.count - already.count,
+                "the events recorded before the upgrade count nothing")
+        // The new records hold batches of ids and meet the same unique index as the legacy ones.
+        var ids: [String] = []
+        for try await p in StoreLayout.processedEvents.collection(in: scope).find() { ids += p.event_ids }
+        #expect(ids.count == events.count && Set(ids) == Set(events.map(\.eventID)))
+        await #expect(throws: MongoError.self) {
+            try await StoreLayout.processedEvents.collection(in: scope)
+                .insert(ProcessedEventDocument(event_ids: ["fresh-id", already[0]], processed_at: Date()))
         }
         try await fx.finish()
     }

@@ -143,7 +143,7 @@ import Glibc
     static func processed(_ fx: StreamingFixture) async throws -> Int {
         var n = 0
         for t in try await fx.db.tenantIDs(in: StoreLayout.processedEvents.name) {
-            n += try await StoreLayout.processedEvents.collection(in: fx.db.tenant(t)).count()
+            n += try await fx.processedCount(t.rawValue)
         }
         return n
     }

@@ -118,8 +118,13 @@ struct StreamingFixture {
         return consumer
     }
 
+    /// Event ids recorded in the tenant's `processed_events` (a record holds a batch's ids).
     func processedCount(_ tenant: String) async throws -> Int {
-        try await StoreLayout.processedEvents.collection(in: db.tenant(try TenantID(validating: tenant))).count()
+        var n = 0
+        for try await p in StoreLayout.processedEvents.collection(in: db.tenant(try TenantID(validating: tenant))).find() {
+            n += p.event_ids.count
+        }
+        return n
     }
 
     func features(_ tenant: String) async throws -> [String: FeatureDocument] {
