@@ -1446,9 +1446,10 @@ enum OpenAPIDocument {
          "type": "string",
          "enum": [
           "survival",
-          "heuristic"
+          "heuristic",
+          "logistic"
          ],
-         "description": "Absent on scores written before the survival model."
+         "description": "Absent on scores written before the survival model; logistic: a risk version published before it, still active."
         },
         "expected_dropout_week": {
          "type": "number",
@@ -1700,8 +1701,10 @@ enum OpenAPIDocument {
       "type": "string",
       "enum": [
        "survival",
-       "heuristic"
-      ]
+       "heuristic",
+       "logistic"
+      ],
+      "description": "logistic: a risk version published before the survival model, still active."
      },
      "expected_dropout_week": {
       "type": "number",

@@ -9,12 +9,18 @@
 public enum RiskModel: Sendable, Equatable {
     case survival(SurvivalRiskModel)
     case heuristic(HeuristicRiskModel)
+    /// A risk version published before the survival model: a logistic regression (artifact kind
+    /// ``ModelArtifact/Kind/logisticRegression``). No run trains one any more; it is loaded so that a version still
+    /// active after an upgrade keeps being served (scores, `risk:infer`, streamed refreshes) until the next nightly
+    /// run publishes a survival version.
+    case logistic(LogisticRegressionModel)
 
-    /// `survival` or `heuristic` (the `model_kind` of its scores).
+    /// `survival`, `heuristic` or `logistic` (the `model_kind` of its scores).
     public var method: String {
         switch self {
         case .survival: "survival"
         case .heuristic: "heuristic"
+        case .logistic: "logistic"
         }
     }
 
@@ -22,6 +28,7 @@ public enum RiskModel: Sendable, Equatable {
         switch self {
         case .survival(let m): m.featureNames
         case .heuristic(let m): m.featureNames
+        case .logistic(let m): m.featureNames
         }
     }
 
@@ -29,6 +36,7 @@ public enum RiskModel: Sendable, Equatable {
         switch self {
         case .survival(let m): try m.predict(x)
         case .heuristic(let m): try m.predict(x)
+        case .logistic(let m): try m.predict(x)
         }
     }
 }
@@ -63,32 +71,47 @@ extension LogisticArtifactMetadata {
 }
 
 extension RiskModel {
-    /// The model as artifact bytes (kind ``ModelArtifact/Kind/risk``).
+    /// The model as artifact bytes (kind ``ModelArtifact/Kind/risk``; a legacy logistic model keeps its own kind).
     public func artifact() throws -> [UInt8] {
-        let meta: RiskArtifactMetadata
         switch self {
+        case .logistic(let m):
+            return try m.artifact()
         case .survival(let m):
-            meta = RiskArtifactMetadata(method: method, survival: .init(
+            let survival = RiskArtifactMetadata.Survival(
                 featureNames: m.featureNames, dropout: LogisticArtifactMetadata(m.dropout), completion: LogisticArtifactMetadata(m.completion),
-                basis: m.basis, daysEnrolledColumn: m.daysEnrolledColumn, calibration: m.calibration, bands: m.bands, metrics: m.metrics))
+                basis: m.basis, daysEnrolledColumn: m.daysEnrolledColumn, calibration: m.calibration, bands: m.bands, metrics: m.metrics)
+            return try ModelArtifact.encode(kind: .risk, metadata: RiskArtifactMetadata(method: "survival", survival: survival), payload: [])
         case .heuristic(let m):
-            meta = RiskArtifactMetadata(method: method, survival: nil, heuristic: m)
+            return try ModelArtifact.encode(kind: .risk, metadata: RiskArtifactMetadata(method: "heuristic", survival: nil, heuristic: m), payload: [])
         }
-        return try ModelArtifact.encode(kind: .risk, metadata: meta, payload: [])
     }
 
-    /// Loads a risk model; throws ``ArtifactError`` for another version or kind, a corrupt file or inconsistent shapes.
+    /// Loads a risk model (a risk artifact, or the logistic-regression artifact of a version published before the
+    /// survival model); throws ``ArtifactError`` for another version or kind, a corrupt file or inconsistent shapes.
     public init(artifact bytes: [UInt8]) throws {
+        self = try Self.load(bytes)
+    }
+
+    static func load(_ bytes: [UInt8]) throws -> RiskModel {
+        do {
+            return try decodeRisk(bytes)
+        } catch ArtifactError.wrongKind(let found, _) where found == ModelArtifact.Kind.logisticRegression.rawValue {
+            return .logistic(try LogisticRegressionModel(artifact: bytes))
+        }
+    }
+
+    /// A risk artifact (kind ``ModelArtifact/Kind/risk``).
+    static func decodeRisk(_ bytes: [UInt8]) throws -> RiskModel {
         let (m, payload) = try ModelArtifact.decode(bytes, kind: .risk, as: RiskArtifactMetadata.self)
         guard payload.isEmpty else { throw ArtifactError.shapeMismatch("unexpected payload of \(payload.count) values") }
         do {
             switch (m.method, m.survival, m.heuristic) {
             case ("survival", let s?, _):
-                self = .survival(try SurvivalRiskModel(
+                return .survival(try SurvivalRiskModel(
                     featureNames: s.featureNames, dropout: try s.dropout.model(), completion: try s.completion.model(), basis: s.basis,
                     daysEnrolledColumn: s.daysEnrolledColumn, calibration: s.calibration, bands: s.bands, metrics: s.metrics))
             case ("heuristic", _, let h?):
-                self = .heuristic(try HeuristicRiskModel(featureNames: h.featureNames, daysSinceLastActivityColumn: h.daysSinceLastActivityColumn,
+                return .heuristic(try HeuristicRiskModel(featureNames: h.featureNames, daysSinceLastActivityColumn: h.daysSinceLastActivityColumn,
                                                          inactivityDays: h.inactivityDays, bands: h.bands))
             default:
                 throw ArtifactError.corruptMetadata("risk method '\(m.method)' without its parameters")

@@ -38,6 +38,22 @@ struct RiskScorerTests {
         #expect(built.cohort_pace["a"] == 2 && built.pace("zzz") == 2)
     }
 
+    @Test("a risk version published before the survival model (logistic regression, schema v1) is still scored")
+    func legacyLogisticVersion() throws {
+        let doc = try Self.document()
+        // Version 1 of the schema: the first 13 features, as the version document of such a risk version holds it.
+        let v1 = FeatureSchema(version: 1, features: Array(FeatureSchema.current.features.prefix(13)))
+        let d = v1.names.count
+        let logistic = try LogisticRegressionModel(
+            featureNames: v1.names, weights: (0..<d).map { $0 == 0 ? 1.2 : -0.1 }, intercept: -0.5,
+            means: Array(repeating: 0, count: d), scales: Array(repeating: 1, count: d), configuration: LogisticRegressionConfiguration())
+        let model = try RiskModel(artifact: try logistic.artifact())  // model.bin of that version (artifact kind 2)
+        let s = try RiskScorer(model: model, schema: v1).score(doc)
+        let p = try logistic.predict(v1.vector(doc).map(Double.init))
+        #expect(s.modelKind == "logistic" && s.risk == p.probability && s.band == p.band && s.expectedDropoutWeek == nil)
+        #expect(s.factors.first?.feature == "days_since_last_activity" && s.factors.first?.reason == "no activity for 20 days")
+    }
+
     @Test("a score's factors are groups of features in words, each with the raw input it quotes")
     func reasons() throws {
         let doc = try Self.document()

@@ -90,7 +90,7 @@ struct SurvivalRiskTests {
         #expect(throws: ModelsError.self) { try LogisticRegression.fit(features: x, labels: y, prior: [1]) }
     }
 
-    @Test("risk artifacts round-trip exactly, survival and heuristic, and refuse the logistic kind")
+    @Test("risk artifacts round-trip exactly, survival and heuristic; a legacy logistic artifact loads as such; other kinds are refused")
     func artifacts() throws {
         let data = survivalData(enrolments: 800, followUp: 6)
         var s = try SurvivalRiskModel.fit(rows: data.rows, dropout: data.dropout, completion: data.completion, featureNames: Self.names,
@@ -105,8 +105,15 @@ struct SurvivalRiskTests {
         #expect(try RiskModel(artifact: try h.artifact()) == h)
         #expect(try h.predict([10.5, 3]).probability == 0.5)
         #expect(try h.predict([40, 3]).probability == 1)
-        let logistic = try s.dropout.artifact()
-        #expect(throws: ArtifactError.wrongKind(found: 2, expected: 3)) { _ = try RiskModel(artifact: logistic) }
+        // A version published before the survival model holds a logistic-regression artifact (kind 2): it loads, so
+        // an upgrade keeps serving it until the next nightly run.
+        let legacy = try RiskModel(artifact: try s.dropout.artifact())
+        #expect(legacy == .logistic(s.dropout) && legacy.method == "logistic" && legacy.featureNames == s.dropout.featureNames)
+        let row = [1, 2, 0.5, 0.25, 3, 0.1].prefix(s.dropout.featureNames.count).map { $0 }
+        #expect(try legacy.predict(row) == (try s.dropout.predict(row)))
+        #expect(try RiskModel(artifact: try legacy.artifact()) == legacy)
+        let recommender = try ModelArtifact.encode(kind: .als, metadata: ["factors": 2], payload: [])
+        #expect(throws: ArtifactError.wrongKind(found: 1, expected: 3)) { _ = try RiskModel(artifact: recommender) }
     }
 
     @Test("ECE and bootstrap intervals")
