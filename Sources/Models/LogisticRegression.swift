@@ -16,13 +16,19 @@ public enum LogisticRegression {
     /// ``LogisticRegressionModel/rawCoefficients``): the L2 penalty then pulls the weights towards it instead of
     /// towards zero (`(l2/2)·‖w − w₀‖²` over standardised features, `w₀ = prior ⊙ scales`), which shrinks a model
     /// fitted on few rows towards the prior and leaves one fitted on many rows to its data.
+    ///
+    /// `rows`, when given, fits on those rows of `x` only (in that order; `labels` then has one label per entry):
+    /// a subset without copying the matrix.
     public static func fit(
         features x: Matrix<Float>, labels: [Float], featureNames: [String]? = nil,
         configuration: LogisticRegressionConfiguration = LogisticRegressionConfiguration(),
-        bands: RiskBands = .standard, prior: [Double]? = nil, cancellation: CancellationFlag? = nil
+        bands: RiskBands = .standard, prior: [Double]? = nil, rows: [Int]? = nil, cancellation: CancellationFlag? = nil
     ) throws -> LogisticRegressionModel {
         try configuration.validate()
-        let n = x.rows, d = x.columns
+        let n = rows?.count ?? x.rows, d = x.columns
+        if let rows, rows.contains(where: { !(0..<x.rows).contains($0) }) {
+            throw ModelsError.shapeMismatch("row subset outside the \(x.rows) rows of the features")
+        }
         let names = featureNames ?? (0..<d).map { "x\($0)" }
         guard x.isWellFormed, labels.count == n, names.count == d else {
             throw ModelsError.shapeMismatch("features \(x.shapeDescription), \(labels.count) labels, \(names.count) names")
@@ -50,7 +56,7 @@ public enum LogisticRegression {
                 throw ModelsError.shapeMismatch("prior of \(prior.count) weights for \(d) features (all finite)")
             }
         }
-        let data = try StandardisedBlocks(x, blockSize: configuration.blockSize, threads: configuration.threads,
+        let data = try StandardisedBlocks(x, rows: rows, blockSize: configuration.blockSize, threads: configuration.threads,
                                           cancellation: cancellation)
         let center = prior.map { zip($0, data.scales).map { $0 * $1 } } ?? [Double](repeating: 0, count: d)
         let p = d + 1
@@ -171,8 +177,9 @@ struct StandardisedBlocks: Sendable {
     let means: [Double]
     let scales: [Double]
 
-    init(_ x: Matrix<Float>, blockSize: Int, threads: Int, cancellation: CancellationFlag?) throws {
-        let n = x.rows, d = x.columns
+    /// `rows`: the rows of `x` to use, in order (all when nil).
+    init(_ x: Matrix<Float>, rows subset: [Int]? = nil, blockSize: Int, threads: Int, cancellation: CancellationFlag?) throws {
+        let n = subset?.count ?? x.rows, d = x.columns
         let count = (n + blockSize - 1) / blockSize
         // Means and variances from per-block sums (Double), added in block order.
         let sums = Slots<[Double]>(count, initial: [])
@@ -180,7 +187,7 @@ struct StandardisedBlocks: Sendable {
             var s = [Double](repeating: 0, count: 2 * d)
             x.elements.withUnsafeBufferPointer { xb in
                 for i in (b * blockSize)..<min(n, (b + 1) * blockSize) {
-                    let row = xb.baseAddress! + i * d
+                    let row = xb.baseAddress! + (subset?[i] ?? i) * d
                     for j in 0..<d {
                         let v = Double(row[j])
                         s[j] += v
@@ -206,7 +213,7 @@ struct StandardisedBlocks: Sendable {
             m.elements.withUnsafeMutableBufferPointer { mb in
                 x.elements.withUnsafeBufferPointer { xb in
                     for i in lo..<hi {
-                        let src = xb.baseAddress! + i * d, dst = mb.baseAddress! + (i - lo) * (d + 1)
+                        let src = xb.baseAddress! + (subset?[i] ?? i) * d, dst = mb.baseAddress! + (i - lo) * (d + 1)
                         for j in 0..<d { dst[j] = (src[j] - meanF[j]) * invF[j] }
                         dst[d] = 1
                     }

@@ -180,22 +180,25 @@ extension SurvivalRiskModel {
     /// Fits both hazards on person-period rows: `rows` holds the features then the ``SurvivalTimeBasis`` columns
     /// (built with `basis.values`), `dropout` / `completion` mark the week's outcome (at most one of them 1).
     /// With a `prior`, each hazard's penalty pulls towards the prior's weights (see ``LogisticRegression/fit``).
+    /// `subset`, when given, fits on those rows only (`dropout` / `completion` then hold their labels), without
+    /// copying the rows.
     public static func fit(
         rows: Matrix<Float>, dropout: [Float], completion: [Float], featureNames: [String], basis: SurvivalTimeBasis = SurvivalTimeBasis(),
         daysEnrolledColumn: Int?, configuration: LogisticRegressionConfiguration = LogisticRegressionConfiguration(),
-        prior: SurvivalPrior? = nil, bands: RiskBands = .standard, cancellation: CancellationFlag? = nil
+        prior: SurvivalPrior? = nil, bands: RiskBands = .standard, subset: [Int]? = nil, cancellation: CancellationFlag? = nil
     ) throws -> SurvivalRiskModel {
         let names = featureNames + SurvivalTimeBasis.names
-        guard rows.columns == names.count, dropout.count == rows.rows, completion.count == rows.rows else {
+        let n = subset?.count ?? rows.rows
+        guard rows.columns == names.count, dropout.count == n, completion.count == n else {
             throw ModelsError.shapeMismatch("person-period rows \(rows.shapeDescription) for \(names.count) columns, \(dropout.count)/\(completion.count) labels")
         }
         guard dropout.contains(1), completion.contains(1), dropout.contains(0), completion.contains(0) else {
             throw ModelsError.trainingFailed("person-period rows need dropouts, completions and weeks without either")
         }
         let d = try LogisticRegression.fit(features: rows, labels: dropout, featureNames: names, configuration: configuration,
-                                           bands: bands, prior: prior?.dropout, cancellation: cancellation)
+                                           bands: bands, prior: prior?.dropout, rows: subset, cancellation: cancellation)
         let c = try LogisticRegression.fit(features: rows, labels: completion, featureNames: names, configuration: configuration,
-                                           bands: bands, prior: prior?.completion, cancellation: cancellation)
+                                           bands: bands, prior: prior?.completion, rows: subset, cancellation: cancellation)
         return try SurvivalRiskModel(featureNames: featureNames, dropout: d, completion: c, basis: basis,
                                      daysEnrolledColumn: daysEnrolledColumn, bands: bands)
     }

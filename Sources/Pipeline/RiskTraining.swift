@@ -149,17 +149,21 @@ public struct RiskTraining: Sendable {
         let cols = schema.features.count + SurvivalTimeBasis.names.count
         var config = logistic
         if prior != nil { config.l2 = priorStrength }
-        func fit(_ keep: (Int) -> Bool) throws -> SurvivalRiskModel {
-            var x: [Float] = [], dropout: [Float] = [], completion: [Float] = []
-            for i in 0..<data.counts.rows where keep(i) {
-                x.append(contentsOf: data.x[(i * cols)..<((i + 1) * cols)])
-                dropout.append(data.dropout[i])
-                completion.append(data.completion[i])
+        // `keep` nil: every row. Either way the fit reads the person-period matrix in place (the largest allocation
+        // of a risk training): a subset is a list of row numbers, never a copy of the rows.
+        let everything = try Matrix<Float>(rows: data.counts.rows, columns: cols, elements: data.x)
+        func fit(_ keep: ((Int) -> Bool)?) throws -> SurvivalRiskModel {
+            var subset: [Int]? = nil
+            var dropout = data.dropout, completion = data.completion
+            if let keep {
+                let rows = (0..<data.counts.rows).filter(keep)
+                subset = rows
+                dropout = rows.map { data.dropout[$0] }
+                completion = rows.map { data.completion[$0] }
             }
-            let m = try Matrix<Float>(rows: dropout.count, columns: cols, elements: x)
-            return try SurvivalRiskModel.fit(rows: m, dropout: dropout, completion: completion, featureNames: schema.names,
+            return try SurvivalRiskModel.fit(rows: everything, dropout: dropout, completion: completion, featureNames: schema.names,
                                              daysEnrolledColumn: daysEnrolledColumn, configuration: config, prior: prior,
-                                             cancellation: cancellation)
+                                             subset: subset, cancellation: cancellation)
         }
         // Calibration on the held-out fifth (skipped when either side is too small to say anything).
         var calibration = PlattScaling.identity
@@ -188,7 +192,7 @@ public struct RiskTraining: Sendable {
             }
         }
         try cancellation?.check()
-        var model = try fit { _ in true }
+        var model = try fit(nil)
         model.calibration = calibration
         model.metrics = ["person_periods": Double(data.counts.rows), "dropouts": Double(data.counts.dropouts),
                          "completions": Double(data.counts.completions), "enrolments": Double(data.counts.enrolments),

@@ -115,7 +115,10 @@ public struct TenantAggregator: Sendable {
         var reach = 0
         while reach < k && t <= snapshotTimes[reach] { reach += 1 }
         guard reach > 0 else { return }
-        // Moments this event is the first to reach start from a fresh state (no earlier event reached them).
+        // Moments this event is the first to reach start from a fresh state (no earlier event reached them). Exact
+        // capacity: grown one moment at a time the array would double to 16 slots for 10 moments, and these arrays
+        // are most of a risk-training run's memory (exports in time order reach an enrolment's moments at once).
+        if snapshots[slot].count < reach { snapshots[slot].reserveCapacity(reach) }
         while snapshots[slot].count < reach {
             snapshots[slot].append(EnrolmentState(anchorDay: EnrolmentState.day(snapshotTimes[snapshots[slot].count])))
         }

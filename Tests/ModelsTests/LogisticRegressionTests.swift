@@ -48,6 +48,22 @@ struct LogisticRegressionTests {
         for (a, b) in zip(model.objectiveHistory, model.objectiveHistory.dropFirst()) { #expect(b <= a + 1e-9) }
     }
 
+    @Test("a fit on a subset of rows equals the fit on a copy of those rows, bit for bit; bad subsets are typed errors")
+    func rowSubset() throws {
+        let (x, y) = logisticData(rows: 400)
+        var config = LogisticRegressionConfiguration()
+        config.blockSize = 37  // blocks that do not divide the subset
+        let rows = (0..<x.rows).filter { $0 % 5 != 2 }
+        var copied: [Float] = []
+        for i in rows { copied += x.elements[(i * x.columns)..<((i + 1) * x.columns)] }
+        let copy = try LogisticRegression.fit(features: try Matrix(rows: rows.count, columns: x.columns, elements: copied),
+                                              labels: rows.map { y[$0] }, configuration: config)
+        let inPlace = try LogisticRegression.fit(features: x, labels: rows.map { y[$0] }, configuration: config, rows: rows)
+        #expect(inPlace == copy)
+        #expect(throws: ModelsError.self) { try LogisticRegression.fit(features: x, labels: [1, 0], configuration: config, rows: [0, x.rows]) }
+        #expect(throws: ModelsError.self) { try LogisticRegression.fit(features: x, labels: [1], configuration: config, rows: [0, 1]) }
+    }
+
     @Test("a one-feature problem matches its closed form: weights recover the log-odds of each group")
     func closedForm() throws {
         // x ∈ {0, 1}; P(y=1 | x=0) = 1/4, P(y=1 | x=1) = 3/4; without penalty the fit reproduces these rates.
