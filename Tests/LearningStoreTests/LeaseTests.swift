@@ -42,11 +42,12 @@ struct LeaseTests {
     @Test("withLease renews by heartbeat beyond the lease's duration and releases at the end")
     func heartbeat() async throws {
         let t = try StoreTestDatabase("heartbeat")
-        // 6 s leases renewed every 2 s: a renewal may take up to 4 s on a SecantusDB busy with the other suites.
-        let leases = LeaseManager(db: t.db, duration: .seconds(6))
-        let other = LeaseManager(db: t.db, duration: .seconds(6))
+        // 15 s leases renewed every 5 s: a renewal may take up to 10 s on a SecantusDB busy with the other suites
+        // (6 s leases were lost there when the server stalled for more than 4 s).
+        let leases = LeaseManager(db: t.db, duration: .seconds(15))
+        let other = LeaseManager(db: t.db, duration: .seconds(15))
         let value = try await leases.withLease("job:x:acme") { lease -> Int in
-            try await Task.sleep(for: .seconds(13))  // more than two durations
+            try await Task.sleep(for: .seconds(32))  // more than two durations
             #expect(try await other.tryAcquire("job:x:acme") == nil, "still held thanks to the heartbeat")
             try await t.db.withTransaction { tx in try await leases.confirm(lease, in: tx) }
             return 42

@@ -142,7 +142,7 @@ struct RegistryTests {
             for i in 0..<3 {
                 group.addTask {
                     let registry = ModelRegistry(db: t.db, modelsDirectory: t.models,
-                                                 leases: LeaseManager(db: t.db, duration: .seconds(5), holder: "replica-\(i)"))
+                                                 leases: LeaseManager(db: t.db, duration: .seconds(15), holder: "replica-\(i)"))  // renewals survive a stalled test server
                     let v = version()
                     try await registry.publish(tenant: Self.tenant, version: v, artifacts: .init(model: [UInt8(i)], summary: ""),
                                                leaseWait: .seconds(60), write: writer(t.db, v.version, 200))

@@ -26,7 +26,7 @@ struct ProcessKillTests {
         var env = ProcessInfo.processInfo.environment
         env["MONGODB_URI"] = try TestEnvironment.mongoURI()
         env["LODESTAR_DB"] = f.db.name
-        env["LODESTAR_LEASE_SECONDS"] = "10"  // short enough for takeovers after kill -9, long enough for a SecantusDB busy with the other suites
+        env["LODESTAR_LEASE_SECONDS"] = "20"  // short enough for takeovers after kill -9, long enough for a SecantusDB busy with the other suites (10 s was lost there)
         env["OPENBLAS_NUM_THREADS"] = "1"
         p.environment = env
         let log = f.dir.appendingPathComponent("\(label).log")
