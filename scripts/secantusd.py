@@ -27,11 +27,11 @@ _start = SecantusDBServer.start
 
 
 def reap_expired(registry):
-    """Aborts the transactions idle past the registry's lifetime, as its own prune does, but without stalling the
-    server: SecantusDB's `prune_expired()` holds the registry lock while it waits for each transaction's mutex, which a
-    transaction holds while one of its statements runs, so every transaction statement of every client queued behind
-    the slowest running statement (called each second, it doubled the test suite's time). Here the registry lock is
-    held only to copy the list, and a transaction whose mutex is taken is busy, hence not idle, and skipped."""
+    """Aborts the transactions idle past the registry's lifetime, as its own prune does, without making other clients
+    wait: SecantusDB's `prune_expired()` holds the registry lock while it waits for each transaction's mutex, which a
+    transaction holds while one of its statements runs, so every transaction statement of every client would queue
+    behind the slowest running statement each time it is called. Here the registry lock is held only to copy the
+    list, and a transaction whose mutex is taken is busy, hence not idle, and skipped."""
     with registry._lock:
         transactions = list(registry._txns.values())
     cutoff = registry._time() - registry._lifetime
