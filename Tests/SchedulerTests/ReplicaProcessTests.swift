@@ -67,7 +67,7 @@ import Testing
             params: {sleep_seconds: 2}
             """.write(to: jobsDir.appendingPathComponent("slow.yaml"), atomically: true, encoding: .utf8)
         let dbName = "test_sched_replicas_\(UInt32.random(in: 0...UInt32.max))"
-        let env = ["MONGODB_URI": try TestEnvironment.mongoURI(), "LODESTAR_DB": dbName, "LODESTAR_LEASE_SECONDS": "5",
+        let env = ["MONGODB_URI": try TestEnvironment.mongoURI(), "LODESTAR_DB": dbName, "LODESTAR_LEASE_SECONDS": "10",  // a 5 s lease was lost once on a loaded test server
                    "LODESTAR_SHUTDOWN_GRACE_SECONDS": "15"]
         let client = try MongoClient(uri: try TestEnvironment.mongoURI(), appName: "lodestar-replica-tests")
         let db = client.database(dbName)
