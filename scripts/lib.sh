@@ -78,7 +78,7 @@ start_mongo() {
     : "${LODESTAR_SERVICE_DIR:=$(mktemp -d /tmp/lodestar-services.XXXXXX)}"
     port="$(free_port)"
     mkdir -p "$LODESTAR_SERVICE_DIR/mongo"
-    "$venv/bin/python" "$LODESTAR_ROOT/scripts/secantusd.py" --host 127.0.0.1 --port "$port" --storage-path "$LODESTAR_SERVICE_DIR/mongo" \
+    "$venv/bin/secantusd-py" --host 127.0.0.1 --port "$port" --storage-path "$LODESTAR_SERVICE_DIR/mongo" \
         > "$LODESTAR_SERVICE_DIR/mongo.log" 2>&1 &
     LODESTAR_PIDS+=($!)
     wait_port "$port" SecantusDB $! || { tail -20 "$LODESTAR_SERVICE_DIR/mongo.log" >&2; return 1; }
