@@ -28,6 +28,16 @@ static inline int lodestar_openblas_reselect_core(void) {
     return 1;
 }
 // ---------------------------------------------------------------------------------------------------------------
+// The C library's allocator, which LinearAlgebra's buffers (and every Swift array) come from: hands freed heap pages
+// back to the system (glibc's malloc_trim; a no-op returning 0 elsewhere). Reached only through FreedMemory.
+#if defined(__GLIBC__)
+#include <malloc.h>
+static inline int lodestar_release_free_memory(void) { return malloc_trim(0); }
+#else
+static inline int lodestar_release_free_memory(void) { return 0; }
+#endif
+
+// ---------------------------------------------------------------------------------------------------------------
 // Sparse rank-one accumulation (the sparse half of iALS's conjugate-gradient products), reached only through
 // LinearAlgebra's SparseKernels. For each row j in [row_begin, row_end) of a CSR matrix (row_start, idx, vals) and
 // each entry e with vals[e] > 0:

@@ -171,12 +171,15 @@ public struct RefreshJob: Sendable {
             options: options, startedAt: startedAt, progress: progress, logger: logger, record: record, metrics: metrics,
             pooledModelConsent: consent, platformPrior: pool)
         let clock = ContinuousClock()
+        FreedMemory.release()  // the read's buffers
         for phase in options.job.phases {
             try Task.checkCancellation()
             progress.phase(phase.name, detail: agg.tenant)
             let start = clock.now
             do {
                 let outcome = try await phase.run(context)
+                // What the phase freed goes back to the system before the next phase allocates its own.
+                FreedMemory.release()
                 metrics.phase(phase.name, clock.now - start, failed: false)
                 let s = seconds(clock.now - start)
                 record.update { summary, _ in summary.phaseSeconds.append(.init(phase: phase.name, seconds: s)) }

@@ -98,6 +98,14 @@ public struct RiskTraining: Sendable {
         let held = (0..<agg.learners.count).map { RiskPhase.bucket(agg.learners[$0]) == 0 }
         let outcomes = (0..<agg.enrolmentCount).map { agg.outcome($0, knownAt: asOf, inactivityDays: inactivityDays) }
         var p = Periods()
+        // The rows are counted first so that the matrix (the largest allocation of a risk training: 2M rows × 24
+        // columns for a 200k-learner tenant) is allocated once at its size; grown by appending, its capacity would
+        // reach up to twice that.
+        let total = periodCount(asOf: asOf, outcomes: outcomes)
+        p.x.reserveCapacity(total * (schema.features.count + SurvivalTimeBasis.names.count))
+        p.dropout.reserveCapacity(total)
+        p.completion.reserveCapacity(total)
+        p.heldOut.reserveCapacity(total)
         var seen = Set<Int>(), droppedSet = Set<Int>()
         for d in landmarks(asOf: asOf) {
             let cutoff = TenantAggregator.Cutoff.daysBefore(d)
@@ -132,7 +140,32 @@ public struct RiskTraining: Sendable {
         }
         p.counts.enrolments = seen.count
         p.counts.droppedEnrolments = droppedSet.count
+        assert(p.counts.rows == total, "periodCount walked \(total) rows, periods built \(p.counts.rows)")
         return p
+    }
+
+    /// The number of person-period rows ``periods(asOf:schema:)`` builds (the same walk, without the features).
+    func periodCount(asOf: TenantAggregator.Cutoff, outcomes: [RiskOutcome]) -> Int {
+        let agg = aggregate
+        let tA = agg.time(asOf)
+        let week = 7 * Cutoffs.microsPerDay
+        var count = 0
+        for d in landmarks(asOf: asOf) {
+            let tL = agg.time(.daysBefore(d))
+            let weeks = Int((tA - tL) / week)
+            guard weeks >= 1 else { continue }
+            for e in 0..<agg.enrolmentCount {
+                guard let row = agg.featureRow(e, at: .daysBefore(d), lessonCount: lessonCount), row.isLive(inactivityDays: inactivityDays) else { continue }
+                let o = outcomes[e]
+                for s in 0..<weeks {
+                    let start = tL + Int64(s) * week, end = start + week
+                    if o.kind != .open && o.at < start { break }
+                    count += 1
+                    if o.kind != .open && o.at < end { break }
+                }
+            }
+        }
+        return count
     }
 
     /// The person-period counts as of `asOf` (how much a tenant has to learn from).

@@ -129,10 +129,16 @@ import Testing
         try await fx.publish(bad + good.map { EventMessage.encode($0) })
         let config = StreamingFixture.consumerConfiguration(fx.subscription, asOf: Self.asOf)
         let badCount = bad.count
-        let consumer = try await fx.runConsumer(config) {
-            let applied = try await fx.processedCount("acme")
-            let quarantined = try await QuarantineStore(db: fx.db).rows(run: "stream").count
-            return applied == good.count && quarantined == badCount
+        let goodCount = good.count
+        let read: @Sendable () async throws -> (Int, Int) = {
+            (try await fx.processedCount("acme"), try await QuarantineStore(db: fx.db).rows(run: "stream").count)
+        }
+        let consumer = try await fx.runConsumer(config, state: {
+            let (applied, quarantined) = try await read()
+            return "\(applied) of \(goodCount) events recorded, \(quarantined) of \(badCount) quarantine rows"
+        }) {
+            let (applied, quarantined) = try await read()
+            return applied == goodCount && quarantined == badCount
         }
         #expect(consumer.stats.quarantined == bad.count && consumer.stats.nacked == 0)
         let rows = try await QuarantineStore(db: fx.db).rows(run: "stream")

@@ -97,7 +97,12 @@ struct StreamingFixture {
     }
 
     /// Runs a consumer until `done` holds (checked every 100 ms), then stops it gracefully and waits for it.
-    func runConsumer(_ configuration: ConsumerConfiguration, client: PubSubClient? = nil, timeout: Duration = .seconds(120),
+    /// Runs a consumer until `done` holds (polled every 100 ms) or `timeout` passes. The timeout is generous: in the
+    /// full parallel suite the one test server serves every suite at once and has stalled for over a minute. On a
+    /// timeout the error carries the consumer's counters and `state` (what the test's condition reads) before and
+    /// after the consumer stopped.
+    func runConsumer(_ configuration: ConsumerConfiguration, client: PubSubClient? = nil, timeout: Duration = .seconds(240),
+                     state: (@Sendable () async throws -> String)? = nil,
                      until done: @escaping @Sendable () async throws -> Bool) async throws -> PubSubConsumer {
         var logger = Logger(label: "stream-test")
         logger.logLevel = .warning
@@ -112,9 +117,13 @@ struct StreamingFixture {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
+        let before = finished ? "" : ((try? await state?()) ?? "")
         consumer.requestStop()
         try await task.value
-        if !finished { throw FixtureError("consumer did not reach the expected state within \(timeout); stats \(consumer.stats)") }
+        if !finished {
+            let after = (try? await state?()) ?? ""
+            throw FixtureError("consumer did not reach the expected state within \(timeout); stats \(consumer.stats); state at the deadline: \(before); after the stop: \(after)")
+        }
         return consumer
     }
 
