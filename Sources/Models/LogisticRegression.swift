@@ -24,20 +24,31 @@ public enum LogisticRegression {
         configuration: LogisticRegressionConfiguration = LogisticRegressionConfiguration(),
         bands: RiskBands = .standard, prior: [Double]? = nil, rows: [Int]? = nil, cancellation: CancellationFlag? = nil
     ) throws -> LogisticRegressionModel {
+        guard x.isWellFormed else { throw ModelsError.shapeMismatch("features \(x.shapeDescription)") }
+        return try fit(design: DesignRows(x), labels: labels, featureNames: featureNames, configuration: configuration,
+                       bands: bands, prior: prior, rows: rows, cancellation: cancellation)
+    }
+
+    /// Fits on the rows of a ``DesignRows`` (rows sharing stored values); otherwise as ``fit(features:labels:featureNames:configuration:bands:prior:rows:cancellation:)``.
+    public static func fit(
+        design x: DesignRows, labels: [Float], featureNames: [String]? = nil,
+        configuration: LogisticRegressionConfiguration = LogisticRegressionConfiguration(),
+        bands: RiskBands = .standard, prior: [Double]? = nil, rows: [Int]? = nil, cancellation: CancellationFlag? = nil
+    ) throws -> LogisticRegressionModel {
         try configuration.validate()
         let n = rows?.count ?? x.rows, d = x.columns
         if let rows, rows.contains(where: { !(0..<x.rows).contains($0) }) {
             throw ModelsError.shapeMismatch("row subset outside the \(x.rows) rows of the features")
         }
         let names = featureNames ?? (0..<d).map { "x\($0)" }
-        guard x.isWellFormed, labels.count == n, names.count == d else {
+        guard labels.count == n, names.count == d else {
             throw ModelsError.shapeMismatch("features \(x.shapeDescription), \(labels.count) labels, \(names.count) names")
         }
         guard labels.allSatisfy({ $0 == 0 || $0 == 1 }) else {
             throw ModelsError.invalidConfiguration("labels must be 0 or 1")
         }
         guard n > 0, d > 0 else { throw ModelsError.shapeMismatch("need at least one row and one feature") }
-        if x.elements.contains(where: { !$0.isFinite }) {
+        if !x.isFinite {
             throw ModelsError.invalidConfiguration("features must be finite")
         }
         let positives = labels.reduce(0) { $0 + Int($1) }
@@ -176,7 +187,7 @@ public enum LogisticRegression {
 /// person-period rows of a 200k-learner tenant). The extra work is O(rows × columns) a pass, next to the Hessian's
 /// O(rows × columns²); the values are the same operations on the same inputs as a stored copy's.
 struct StandardisedBlocks: Sendable {
-    let source: Matrix<Float>
+    let source: DesignRows
     let subset: [Int]?
     let rowCount: Int
     let blockCount: Int
@@ -187,20 +198,24 @@ struct StandardisedBlocks: Sendable {
     let invF: [Float]
 
     /// `rows`: the rows of `x` to use, in order (all when nil).
-    init(_ x: Matrix<Float>, rows subset: [Int]? = nil, blockSize: Int, threads: Int, cancellation: CancellationFlag?) throws {
+    init(_ x: DesignRows, rows subset: [Int]? = nil, blockSize: Int, threads: Int, cancellation: CancellationFlag?) throws {
         let n = subset?.count ?? x.rows, d = x.columns
         let count = (n + blockSize - 1) / blockSize
         // Means and variances from per-block sums (Double), added in block order.
         let sums = Slots<[Double]>(count, initial: [])
         try parallelFor(blocks: count, threads: threads, cancellation: cancellation) { b, _ in
             var s = [Double](repeating: 0, count: 2 * d)
-            x.elements.withUnsafeBufferPointer { xb in
-                for i in (b * blockSize)..<min(n, (b + 1) * blockSize) {
-                    let row = xb.baseAddress! + (subset?[i] ?? i) * d
-                    for j in 0..<d {
-                        let v = Double(row[j])
-                        s[j] += v
-                        s[d + j] += v * v
+            var scratch = [Float](repeating: 0, count: d)
+            x.withRowCopier { copy in
+                scratch.withUnsafeMutableBufferPointer { rb in
+                    let row = rb.baseAddress!
+                    for i in (b * blockSize)..<min(n, (b + 1) * blockSize) {
+                        copy(subset?[i] ?? i, row)
+                        for j in 0..<d {
+                            let v = Double(row[j])
+                            s[j] += v
+                            s[d + j] += v * v
+                        }
                     }
                 }
             }
@@ -230,13 +245,14 @@ struct StandardisedBlocks: Sendable {
         let d = source.columns
         let lo = b * blockSize, hi = min(rowCount, lo + blockSize)
         var m = Matrix<Float>(rows: hi - lo, columns: d + 1)
-        m.elements.withUnsafeMutableBufferPointer { mb in
-            source.elements.withUnsafeBufferPointer { xb in
+        source.withRowCopier { copy in
+            m.elements.withUnsafeMutableBufferPointer { mb in
                 meanF.withUnsafeBufferPointer { mean in
                     invF.withUnsafeBufferPointer { inv in
                         for i in lo..<hi {
-                            let src = xb.baseAddress! + (subset?[i] ?? i) * d, dst = mb.baseAddress! + (i - lo) * (d + 1)
-                            for j in 0..<d { dst[j] = (src[j] - mean[j]) * inv[j] }
+                            let dst = mb.baseAddress! + (i - lo) * (d + 1)
+                            copy(subset?[i] ?? i, dst)
+                            for j in 0..<d { dst[j] = (dst[j] - mean[j]) * inv[j] }
                             dst[d] = 1
                         }
                     }

@@ -187,6 +187,20 @@ extension SurvivalRiskModel {
         daysEnrolledColumn: Int?, configuration: LogisticRegressionConfiguration = LogisticRegressionConfiguration(),
         prior: SurvivalPrior? = nil, bands: RiskBands = .standard, subset: [Int]? = nil, cancellation: CancellationFlag? = nil
     ) throws -> SurvivalRiskModel {
+        guard rows.isWellFormed else { throw ModelsError.shapeMismatch("person-period rows \(rows.shapeDescription)") }
+        return try fit(design: DesignRows(rows), dropout: dropout, completion: completion, featureNames: featureNames, basis: basis,
+                       daysEnrolledColumn: daysEnrolledColumn, configuration: configuration, prior: prior, bands: bands,
+                       subset: subset, cancellation: cancellation)
+    }
+
+    /// As ``fit(rows:dropout:completion:featureNames:basis:daysEnrolledColumn:configuration:prior:bands:subset:cancellation:)``,
+    /// on person-period rows stored as a ``DesignRows``: the features once per (landmark, enrolment) as the shared
+    /// part, the time basis columns as each row's own part.
+    public static func fit(
+        design rows: DesignRows, dropout: [Float], completion: [Float], featureNames: [String], basis: SurvivalTimeBasis = SurvivalTimeBasis(),
+        daysEnrolledColumn: Int?, configuration: LogisticRegressionConfiguration = LogisticRegressionConfiguration(),
+        prior: SurvivalPrior? = nil, bands: RiskBands = .standard, subset: [Int]? = nil, cancellation: CancellationFlag? = nil
+    ) throws -> SurvivalRiskModel {
         let names = featureNames + SurvivalTimeBasis.names
         let n = subset?.count ?? rows.rows
         guard rows.columns == names.count, dropout.count == n, completion.count == n else {
@@ -195,9 +209,9 @@ extension SurvivalRiskModel {
         guard dropout.contains(1), completion.contains(1), dropout.contains(0), completion.contains(0) else {
             throw ModelsError.trainingFailed("person-period rows need dropouts, completions and weeks without either")
         }
-        let d = try LogisticRegression.fit(features: rows, labels: dropout, featureNames: names, configuration: configuration,
+        let d = try LogisticRegression.fit(design: rows, labels: dropout, featureNames: names, configuration: configuration,
                                            bands: bands, prior: prior?.dropout, rows: subset, cancellation: cancellation)
-        let c = try LogisticRegression.fit(features: rows, labels: completion, featureNames: names, configuration: configuration,
+        let c = try LogisticRegression.fit(design: rows, labels: completion, featureNames: names, configuration: configuration,
                                            bands: bands, prior: prior?.completion, rows: subset, cancellation: cancellation)
         return try SurvivalRiskModel(featureNames: featureNames, dropout: d, completion: c, basis: basis,
                                      daysEnrolledColumn: daysEnrolledColumn, bands: bands)

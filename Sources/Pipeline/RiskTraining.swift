@@ -58,7 +58,12 @@ public struct RiskTraining: Sendable {
 
     /// Person-period rows with what the calibration needs.
     struct Periods {
-        var x: [Float] = []
+        /// The features of each (landmark, enrolment) that has rows, stored once for all its weeks.
+        var features: [Float] = []
+        /// For each row, its (landmark, enrolment)'s entry in `features`.
+        var featureRow: [Int32] = []
+        /// For each row, its ``SurvivalTimeBasis`` columns.
+        var time: [Float] = []
         var dropout: [Float] = []
         var completion: [Float] = []
         var heldOut: [Bool] = []
@@ -98,11 +103,14 @@ public struct RiskTraining: Sendable {
         let held = (0..<agg.learners.count).map { RiskPhase.bucket(agg.learners[$0]) == 0 }
         let outcomes = (0..<agg.enrolmentCount).map { agg.outcome($0, knownAt: asOf, inactivityDays: inactivityDays) }
         var p = Periods()
-        // The rows are counted first so that the matrix (the largest allocation of a risk training: 2M rows × 24
-        // columns for a 200k-learner tenant) is allocated once at its size; grown by appending, its capacity would
-        // reach up to twice that.
-        let total = periodCount(asOf: asOf, outcomes: outcomes)
-        p.x.reserveCapacity(total * (schema.features.count + SurvivalTimeBasis.names.count))
+        // The rows are counted first so that their arrays (the largest allocations of a risk training: 2M rows for
+        // a 200k-learner tenant) are allocated once at their size; grown by appending, their capacity would reach up
+        // to twice that. A row stores its time columns and the number of its features, which are stored once per
+        // (landmark, enrolment) however many weeks follow (5 on average there).
+        let (total, distinct) = periodCount(asOf: asOf, outcomes: outcomes)
+        p.features.reserveCapacity(distinct * schema.features.count)
+        p.featureRow.reserveCapacity(total)
+        p.time.reserveCapacity(total * SurvivalTimeBasis.names.count)
         p.dropout.reserveCapacity(total)
         p.completion.reserveCapacity(total)
         p.heldOut.reserveCapacity(total)
@@ -119,12 +127,17 @@ public struct RiskTraining: Sendable {
                 let o = outcomes[e], isHeld = held[row.learner]
                 seen.insert(e)
                 if isHeld { p.calibration.append((v, e, o)) }
+                var stored: Int32? = nil
                 for s in 0..<weeks {
                     let start = tL + Int64(s) * week, end = start + week
                     if o.kind != .open && o.at < start { break }
                     let dropped = o.kind == .dropped && o.at < end, completed = o.kind == .completed && o.at < end
-                    for value in v { p.x.append(Float(value)) }
-                    for value in basis.values(weeksSince: Double(s), weekOfEnrolment: w0 + Double(s)) { p.x.append(Float(value)) }
+                    if stored == nil {
+                        stored = Int32(clamping: p.features.count / max(1, v.count))
+                        for value in v { p.features.append(Float(value)) }
+                    }
+                    p.featureRow.append(stored!)
+                    for value in basis.values(weeksSince: Double(s), weekOfEnrolment: w0 + Double(s)) { p.time.append(Float(value)) }
                     p.dropout.append(dropped ? 1 : 0)
                     p.completion.append(completed ? 1 : 0)
                     p.heldOut.append(isHeld)
@@ -140,16 +153,18 @@ public struct RiskTraining: Sendable {
         }
         p.counts.enrolments = seen.count
         p.counts.droppedEnrolments = droppedSet.count
-        assert(p.counts.rows == total, "periodCount walked \(total) rows, periods built \(p.counts.rows)")
+        assert(p.counts.rows == total && p.featureRow.last.map { Int($0) + 1 } ?? 0 == distinct,
+               "periodCount walked \(total) rows of \(distinct) feature rows, periods built \(p.counts.rows)")
         return p
     }
 
-    /// The number of person-period rows ``periods(asOf:schema:)`` builds (the same walk, without the features).
-    func periodCount(asOf: TenantAggregator.Cutoff, outcomes: [RiskOutcome]) -> Int {
+    /// The number of person-period rows ``periods(asOf:schema:)`` builds and of the (landmark, enrolment) feature rows
+    /// they refer to (the same walk, without the features).
+    func periodCount(asOf: TenantAggregator.Cutoff, outcomes: [RiskOutcome]) -> (rows: Int, featureRows: Int) {
         let agg = aggregate
         let tA = agg.time(asOf)
         let week = 7 * Cutoffs.microsPerDay
-        var count = 0
+        var count = 0, distinct = 0
         for d in landmarks(asOf: asOf) {
             let tL = agg.time(.daysBefore(d))
             let weeks = Int((tA - tL) / week)
@@ -157,15 +172,17 @@ public struct RiskTraining: Sendable {
             for e in 0..<agg.enrolmentCount {
                 guard let row = agg.featureRow(e, at: .daysBefore(d), lessonCount: lessonCount), row.isLive(inactivityDays: inactivityDays) else { continue }
                 let o = outcomes[e]
+                let before = count
                 for s in 0..<weeks {
                     let start = tL + Int64(s) * week, end = start + week
                     if o.kind != .open && o.at < start { break }
                     count += 1
                     if o.kind != .open && o.at < end { break }
                 }
+                if count > before { distinct += 1 }
             }
         }
-        return count
+        return (count, distinct)
     }
 
     /// The person-period counts as of `asOf` (how much a tenant has to learn from).
@@ -182,9 +199,15 @@ public struct RiskTraining: Sendable {
         let cols = schema.features.count + SurvivalTimeBasis.names.count
         var config = logistic
         if prior != nil { config.l2 = priorStrength }
-        // `keep` nil: every row. Either way the fit reads the person-period matrix in place (the largest allocation
-        // of a risk training): a subset is a list of row numbers, never a copy of the rows.
-        let everything = try Matrix<Float>(rows: data.counts.rows, columns: cols, elements: data.x)
+        // `keep` nil: every row. Either way the fit reads the person-period rows in place (the largest allocation of a
+        // risk training): a subset is a list of row numbers, never a copy of the rows.
+        let featureCount = schema.features.count, timeCount = SurvivalTimeBasis.names.count
+        guard featureCount + timeCount == cols, data.features.count / max(1, featureCount) <= Int(Int32.max) else {
+            throw ModelsError.shapeMismatch("person-period rows: \(data.features.count / max(1, featureCount)) feature rows")
+        }
+        let everything = try DesignRows(
+            shared: Matrix(rows: data.features.count / max(1, featureCount), columns: featureCount, elements: data.features),
+            sharedRow: data.featureRow, own: Matrix(rows: data.counts.rows, columns: timeCount, elements: data.time))
         func fit(_ keep: ((Int) -> Bool)?) throws -> SurvivalRiskModel {
             var subset: [Int]? = nil
             var dropout = data.dropout, completion = data.completion
@@ -194,7 +217,7 @@ public struct RiskTraining: Sendable {
                 dropout = rows.map { data.dropout[$0] }
                 completion = rows.map { data.completion[$0] }
             }
-            return try SurvivalRiskModel.fit(rows: everything, dropout: dropout, completion: completion, featureNames: schema.names,
+            return try SurvivalRiskModel.fit(design: everything, dropout: dropout, completion: completion, featureNames: schema.names,
                                              daysEnrolledColumn: daysEnrolledColumn, configuration: config, prior: prior,
                                              subset: subset, cancellation: cancellation)
         }

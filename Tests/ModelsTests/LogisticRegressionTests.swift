@@ -64,6 +64,47 @@ struct LogisticRegressionTests {
         #expect(throws: ModelsError.self) { try LogisticRegression.fit(features: x, labels: [1], configuration: config, rows: [0, 1]) }
     }
 
+    @Test("rows that share stored values (DesignRows) fit bit for bit as their dense copy, subsets too; bad references are typed errors")
+    func sharedRows() throws {
+        let (x, y) = logisticData(rows: 400)
+        // Features 0–1 shared: every stored pair serves 1–3 rows; features 2–3 are each row's own.
+        var shared: [Float] = [], sharedRow: [Int32] = [], own: [Float] = [], dense: [Float] = []
+        var stored = -1
+        for i in 0..<x.rows {
+            if i % 3 == 0 || stored < 0 {
+                // A pair of stored values reused by the next rows (their labels still differ).
+                shared += [x[i, 0], x[i, 1]]
+                stored += 1
+            }
+            sharedRow.append(Int32(stored))
+            own += [x[i, 2], x[i, 3]]
+            dense += [shared[2 * stored], shared[2 * stored + 1], x[i, 2], x[i, 3]]
+        }
+        let design = try DesignRows(shared: Matrix(rows: stored + 1, columns: 2, elements: shared), sharedRow: sharedRow,
+                                    own: Matrix(rows: x.rows, columns: 2, elements: own))
+        let denseX = try Matrix(rows: x.rows, columns: 4, elements: dense)
+        #expect(design.rows == x.rows && design.columns == 4)
+        #expect(design.dense() == denseX)
+        var config = LogisticRegressionConfiguration()
+        config.blockSize = 37
+        let fromDense = try LogisticRegression.fit(features: denseX, labels: y, configuration: config)
+        let fromShared = try LogisticRegression.fit(design: design, labels: y, configuration: config)
+        #expect(fromShared == fromDense)
+        let rows = (0..<x.rows).filter { $0 % 4 != 1 }
+        #expect(try LogisticRegression.fit(design: design, labels: rows.map { y[$0] }, configuration: config, rows: rows)
+                == LogisticRegression.fit(features: denseX, labels: rows.map { y[$0] }, configuration: config, rows: rows))
+        #expect(throws: ModelsError.self) {
+            try DesignRows(shared: Matrix(rows: 2, columns: 2, elements: [0, 1, 2, 3]), sharedRow: [0, 2], own: Matrix(rows: 2, columns: 1, elements: [0, 1]))
+        }
+        #expect(throws: ModelsError.self) {
+            try DesignRows(shared: Matrix(rows: 2, columns: 2, elements: [0, 1, 2, 3]), sharedRow: [0], own: Matrix(rows: 2, columns: 1, elements: [0, 1]))
+        }
+        #expect(throws: ModelsError.self) {
+            try LogisticRegression.fit(design: DesignRows(shared: Matrix(rows: 1, columns: 2, elements: [0, .nan]), sharedRow: [0],
+                                                          own: Matrix(rows: 1, columns: 0, elements: [])), labels: [1])
+        }
+    }
+
     @Test("a one-feature problem matches its closed form: weights recover the log-odds of each group")
     func closedForm() throws {
         // x ∈ {0, 1}; P(y=1 | x=0) = 1/4, P(y=1 | x=1) = 3/4; without penalty the fit reproduces these rates.
