@@ -107,7 +107,8 @@ public struct RiskTraining: Sendable {
         // a 200k-learner tenant) are allocated once at their size; grown by appending, their capacity would reach up
         // to twice that. A row stores its time columns and the number of its features, which are stored once per
         // (landmark, enrolment) however many weeks follow (5 on average there).
-        let (total, distinct) = periodCount(asOf: asOf, outcomes: outcomes)
+        let (expected, distinct) = periodCount(asOf: asOf, outcomes: outcomes)
+        let total = expected.rows
         p.features.reserveCapacity(distinct * schema.features.count)
         p.featureRow.reserveCapacity(total)
         p.time.reserveCapacity(total * SurvivalTimeBasis.names.count)
@@ -153,18 +154,19 @@ public struct RiskTraining: Sendable {
         }
         p.counts.enrolments = seen.count
         p.counts.droppedEnrolments = droppedSet.count
-        assert(p.counts.rows == total && p.featureRow.last.map { Int($0) + 1 } ?? 0 == distinct,
-               "periodCount walked \(total) rows of \(distinct) feature rows, periods built \(p.counts.rows)")
+        assert(p.counts == expected && p.featureRow.last.map { Int($0) + 1 } ?? 0 == distinct,
+               "periodCount walked \(expected) with \(distinct) feature rows, periods built \(p.counts)")
         return p
     }
 
-    /// The number of person-period rows ``periods(asOf:schema:)`` builds and of the (landmark, enrolment) feature rows
-    /// they refer to (the same walk, without the features).
-    func periodCount(asOf: TenantAggregator.Cutoff, outcomes: [RiskOutcome]) -> (rows: Int, featureRows: Int) {
+    /// The counts of the person-period rows ``periods(asOf:schema:)`` builds, and the number of (landmark, enrolment)
+    /// feature rows they refer to: the same walk without the features (none of it depends on the schema).
+    func periodCount(asOf: TenantAggregator.Cutoff, outcomes: [RiskOutcome]) -> (counts: Counts, featureRows: Int) {
         let agg = aggregate
         let tA = agg.time(asOf)
         let week = 7 * Cutoffs.microsPerDay
-        var count = 0, distinct = 0
+        var c = Counts(), distinct = 0
+        var seen = Set<Int>(), droppedSet = Set<Int>()
         for d in landmarks(asOf: asOf) {
             let tL = agg.time(.daysBefore(d))
             let weeks = Int((tA - tL) / week)
@@ -172,22 +174,34 @@ public struct RiskTraining: Sendable {
             for e in 0..<agg.enrolmentCount {
                 guard let row = agg.featureRow(e, at: .daysBefore(d), lessonCount: lessonCount), row.isLive(inactivityDays: inactivityDays) else { continue }
                 let o = outcomes[e]
-                let before = count
+                seen.insert(e)
+                let before = c.rows
                 for s in 0..<weeks {
                     let start = tL + Int64(s) * week, end = start + week
                     if o.kind != .open && o.at < start { break }
-                    count += 1
-                    if o.kind != .open && o.at < end { break }
+                    c.rows += 1
+                    guard o.kind != .open, o.at < end else { continue }
+                    if o.kind == .dropped {
+                        c.dropouts += 1
+                        droppedSet.insert(e)
+                    } else {
+                        c.completions += 1
+                    }
+                    break
                 }
-                if count > before { distinct += 1 }
+                if c.rows > before { distinct += 1 }
             }
         }
-        return (count, distinct)
+        c.enrolments = seen.count
+        c.droppedEnrolments = droppedSet.count
+        return (c, distinct)
     }
 
-    /// The person-period counts as of `asOf` (how much a tenant has to learn from).
+    /// The person-period counts as of `asOf` (how much a tenant has to learn from), without building the rows.
     public func counts(asOf: TenantAggregator.Cutoff) -> Counts {
-        periods(asOf: asOf, schema: schema.with(courses: courseContext(asOf: asOf))).counts
+        let agg = aggregate
+        let outcomes = (0..<agg.enrolmentCount).map { agg.outcome($0, knownAt: asOf, inactivityDays: inactivityDays) }
+        return periodCount(asOf: asOf, outcomes: outcomes).counts
     }
 
     /// Trains as of `asOf`. Throws ``ModelsError/trainingFailed(_:)`` when the rows hold no dropout or no

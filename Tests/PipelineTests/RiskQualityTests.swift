@@ -93,6 +93,8 @@ struct RiskQualityTests {
             let alone = try training.train(asOf: .score)
             let pooled = try training.train(asOf: .score, prior: try #require(pool.pooled(excluding: t)))
             #expect(pooled.usedPrior && !alone.usedPrior)
+            // The phase decides own / pooled from counts taken without building the rows: the same as the rows built.
+            #expect(training.counts(asOf: .score) == alone.counts, "\(t)")
             for e in 0..<agg.enrolmentCount {
                 guard let row = agg.featureRow(e, at: .score, lessonCount: d.lessonCount(t)), row.isLive(inactivityDays: d.options.inactivityDays) else { continue }
                 let key = "\(t)/\(agg.learners[row.learner])/\(agg.courses[row.course])"
