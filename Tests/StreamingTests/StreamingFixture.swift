@@ -96,11 +96,10 @@ struct StreamingFixture {
         return c
     }
 
-    /// Runs a consumer until `done` holds (checked every 100 ms), then stops it gracefully and waits for it.
-    /// Runs a consumer until `done` holds (polled every 100 ms) or `timeout` passes. The timeout is generous: in the
-    /// full parallel suite the one test server serves every suite at once and has stalled for over a minute. On a
-    /// timeout the error carries the consumer's counters and `state` (what the test's condition reads) before and
-    /// after the consumer stopped.
+    /// Runs a consumer until `done` holds (polled every 100 ms) or `timeout` passes, then stops it gracefully and waits
+    /// for it. The timeout is generous: in the full parallel suite the one test server serves many suites at once and
+    /// has stalled for over a minute. On a timeout the error carries the consumer's counters and `state` (what the
+    /// test's condition reads) before and after the consumer stopped.
     func runConsumer(_ configuration: ConsumerConfiguration, client: PubSubClient? = nil, timeout: Duration = .seconds(240),
                      state: (@Sendable () async throws -> String)? = nil,
                      until done: @escaping @Sendable () async throws -> Bool) async throws -> PubSubConsumer {
