@@ -210,17 +210,17 @@ public struct RiskTraining: Sendable {
         let agg = aggregate
         let schema = self.schema.with(courses: courseContext(asOf: asOf))
         let data = periods(asOf: asOf, schema: schema)
-        let cols = schema.features.count + SurvivalTimeBasis.names.count
         var config = logistic
         if prior != nil { config.l2 = priorStrength }
         // `keep` nil: every row. Either way the fit reads the person-period rows in place (the largest allocation of a
         // risk training): a subset is a list of row numbers, never a copy of the rows.
         let featureCount = schema.features.count, timeCount = SurvivalTimeBasis.names.count
-        guard featureCount + timeCount == cols, data.features.count / max(1, featureCount) <= Int(Int32.max) else {
-            throw ModelsError.shapeMismatch("person-period rows: \(data.features.count / max(1, featureCount)) feature rows")
+        let featureRows = data.features.count / max(1, featureCount)
+        guard featureRows <= Int(Int32.max) else {
+            throw ModelsError.shapeMismatch("person-period rows: \(featureRows) feature rows (row numbers are 32-bit)")
         }
         let everything = try DesignRows(
-            shared: Matrix(rows: data.features.count / max(1, featureCount), columns: featureCount, elements: data.features),
+            shared: Matrix(rows: featureRows, columns: featureCount, elements: data.features),
             sharedRow: data.featureRow, own: Matrix(rows: data.counts.rows, columns: timeCount, elements: data.time))
         func fit(_ keep: ((Int) -> Bool)?) throws -> SurvivalRiskModel {
             var subset: [Int]? = nil
