@@ -2,7 +2,8 @@ import LearningEvents
 
 /// Decodes CSV as BigQuery's `EXPORT DATA … format='CSV'` writes it: a header row naming the columns, RFC 4180
 /// quoting, an empty unquoted field for NULL, TIMESTAMP as `YYYY-MM-DD HH:MM:SS[.ffffff] UTC`. Unknown columns are
-/// ignored. A record with the wrong number of fields or broken quoting is quarantined with its line.
+/// ignored. A record with the wrong number of fields or broken quoting is quarantined with its line; as the last line
+/// without a line break it means the file was cut there (``SourceFileError/truncatedLastLine(file:offset:line:reason:)``).
 final class CSVEventDecoder: RowDecoder {
     let reader: ByteReader
     let name: String
@@ -34,6 +35,10 @@ final class CSVEventDecoder: RowDecoder {
             switch try await CSVRecords.next(reader, &scanner, maxRecord: maxRecord, file: name, line: line) {
             case .end: return false
             case .malformed(let p, let consumed, let message):
+                if CSVRecords.endsFile(p, consumed, reader) {
+                    throw SourceFileError.truncatedLastLine(
+                        file: name, offset: reader.offset, line: line, reason: "malformed CSV: \(message)")
+                }
                 try builder.quarantine(
                     QuarantinedRecord(
                         source: name, position: .line(line), rawBytes: UnsafeRawBufferPointer(start: p, count: consumed),
@@ -43,21 +48,28 @@ final class CSVEventDecoder: RowDecoder {
             case .record(let p, let consumed, let newlines):
                 let recordLine = line
                 line += newlines + 1
-                try process(p, consumed, at: recordLine, builder)
+                try process(p, consumed, at: recordLine, builder, last: CSVRecords.endsFile(p, consumed, reader))
                 reader.consume(consumed)
             }
         }
         return true
     }
 
-    private func process(_ p: UnsafePointer<UInt8>, _ consumed: Int, at recordLine: Int, _ builder: EventBatchBuilder)
-        throws
-    {
+    /// Decodes one record (`last`: the file's last line, which had no line break: with the wrong field count, it
+    /// means the file was cut there, and throws the truncation error).
+    private func process(
+        _ p: UnsafePointer<UInt8>, _ consumed: Int, at recordLine: Int, _ builder: EventBatchBuilder, last: Bool
+    ) throws {
         let raw = UnsafeRawBufferPointer(start: p, count: CSVRecords.trimmedLength(p, consumed))
         let cells = scanner.fields
         if cells.count == 1 && cells.lengths[0] == 0 && !cells.quoted[0] { return }  // blank line
         let slots = columnSlots
         guard cells.count == slots.count else {
+            if last {
+                throw SourceFileError.truncatedLastLine(
+                    file: name, offset: reader.offset, line: recordLine,
+                    reason: "expected \(slots.count) fields (the header's), found \(cells.count)")
+            }
             try builder.quarantine(
                 QuarantinedRecord(
                     source: name, position: .line(recordLine), rawBytes: raw,

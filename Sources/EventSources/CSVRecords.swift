@@ -43,6 +43,15 @@ enum CSVRecords {
         scanner.fieldCount == 1 && scanner.lengths[0] == 0 && !scanner.quoted[0]
     }
 
+    /// Whether the record (or malformed stretch) of `consumed` bytes at `p` ran to the end of the stream without a
+    /// line break: then it is the file's last line, and when it cannot be read the file was cut there
+    /// (``SourceFileError/truncatedLastLine(file:offset:line:reason:)``). The scanner ends a record without a line
+    /// break only at the end of the stream; a malformed stretch also needs `reader` to be there.
+    static func endsFile(_ p: UnsafePointer<UInt8>, _ consumed: Int, _ reader: ByteReader) -> Bool {
+        consumed > 0 && p[consumed - 1] != 0x0a && p[consumed - 1] != 0x0d && reader.atEOF
+            && reader.available == consumed
+    }
+
     /// The length of a record without its line break.
     static func trimmedLength(_ p: UnsafePointer<UInt8>, _ consumed: Int) -> Int {
         var n = consumed

@@ -131,19 +131,25 @@ public struct CourseSource: Sendable {
             let avail = reader.available
             let p = reader.current.assumingMemoryBound(to: UInt8.self)
             var len = -1
+            var last = false
             if avail > 0, let nl = memchr(p, 0x0a, avail) {
                 len = UnsafeRawPointer(nl) - UnsafeRawPointer(p)
             } else if reader.atEOF {
                 if avail == 0 { return nil }
                 len = avail
+                last = true
             } else if avail > limits.maxRecordBytes {
                 line += 1
-                try rows.quarantine(
-                    QuarantinedRecord(
-                        source: bytes.name, position: .line(line),
-                        rawBytes: UnsafeRawBufferPointer(start: p, count: min(avail, QuarantinedRecord.rawLimit)),
-                        reason: "line longer than \(limits.maxRecordBytes) bytes; skipped"))
-                try await NDJSONLines.skipLine(reader)
+                let start = reader.offset
+                let record = QuarantinedRecord(
+                    source: bytes.name, position: .line(line),
+                    rawBytes: UnsafeRawBufferPointer(start: p, count: min(avail, QuarantinedRecord.rawLimit)),
+                    reason: "line longer than \(limits.maxRecordBytes) bytes; skipped")
+                guard try await NDJSONLines.skipLine(reader) else {
+                    throw SourceFileError.truncatedLastLine(
+                        file: bytes.name, offset: start, line: line, reason: "longer than \(limits.maxRecordBytes) bytes")
+                }
+                try rows.quarantine(record)
                 continue
             } else {
                 try await reader.fill(minimum: avail + 1)
@@ -158,6 +164,8 @@ public struct CourseSource: Sendable {
                 switch CourseCell.cells(jsonLine: raw, scratch: scratch.pointer) {
                 case .success(let cells): try rows.add(cells, at: .line(line), rawBytes: raw)
                 case .failure(let failure):
+                    // The last line, without a line break, unreadable: the file was cut there.
+                    if last { throw SourceFileError.truncatedLastLine(file: bytes.name, offset: reader.offset, line: line, reason: failure.message) }
                     try rows.quarantine(
                         QuarantinedRecord(source: bytes.name, position: .line(line), rawBytes: raw, reason: failure.message))
                 }
@@ -179,6 +187,10 @@ public struct CourseSource: Sendable {
             switch try await CSVRecords.next(reader, &scanner, maxRecord: maxRecord, file: bytes.name, line: line) {
             case .end: return nil
             case .malformed(let p, let consumed, let message):
+                if CSVRecords.endsFile(p, consumed, reader) {
+                    throw SourceFileError.truncatedLastLine(
+                        file: bytes.name, offset: reader.offset, line: line, reason: "malformed CSV: \(message)")
+                }
                 try rows.quarantine(
                     QuarantinedRecord(
                         source: bytes.name, position: .line(line), rawBytes: UnsafeRawBufferPointer(start: p, count: consumed),
@@ -192,6 +204,11 @@ public struct CourseSource: Sendable {
                 defer { reader.consume(consumed) }
                 if CSVRecords.isBlank(scanner) { continue }
                 guard scanner.fieldCount == names.count else {
+                    if CSVRecords.endsFile(p, consumed, reader) {
+                        throw SourceFileError.truncatedLastLine(
+                            file: bytes.name, offset: reader.offset, line: at,
+                            reason: "expected \(names.count) fields (the header's), found \(scanner.fieldCount)")
+                    }
                     try rows.quarantine(
                         QuarantinedRecord(
                             source: bytes.name, position: .line(at), rawBytes: raw,

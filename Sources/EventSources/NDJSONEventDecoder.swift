@@ -10,6 +10,8 @@ import LearningEvents
 ///
 /// Lines are scanned in place (``JSONScanner``) for the ten known keys; a line that is not valid JSON or UTF-8, or
 /// breaks a rule, is quarantined with its line number. Lines longer than the record limit are quarantined unread.
+/// The last line, when it has no line break and cannot be read, means the file was cut there: the file fails
+/// (``SourceFileError/truncatedLastLine(file:offset:line:reason:)``).
 final class NDJSONEventDecoder: RowDecoder {
     let reader: ByteReader
     let name: String
@@ -48,19 +50,22 @@ final class NDJSONEventDecoder: RowDecoder {
             if v.atEOF {
                 if avail > 0 {
                     line += 1
-                    try process(p, avail, builder)
+                    try process(p, avail, builder, last: true)
                     reader.consume(avail)
                 }
                 return false
             }
             if avail > maxLine {
                 line += 1
-                try builder.quarantine(
-                    QuarantinedRecord(
-                        source: name, position: .line(line),
-                        rawBytes: UnsafeRawBufferPointer(start: reader.current, count: min(avail, QuarantinedRecord.rawLimit)),
-                        reason: "line longer than \(maxLine) bytes; skipped"))
-                try await NDJSONLines.skipLine(reader)
+                let start = reader.offset
+                let record = QuarantinedRecord(
+                    source: name, position: .line(line),
+                    rawBytes: UnsafeRawBufferPointer(start: reader.current, count: min(avail, QuarantinedRecord.rawLimit)),
+                    reason: "line longer than \(maxLine) bytes; skipped")
+                guard try await NDJSONLines.skipLine(reader) else {
+                    throw SourceFileError.truncatedLastLine(file: name, offset: start, line: line, reason: "longer than \(maxLine) bytes")
+                }
+                try builder.quarantine(record)
                 continue
             }
             try await reader.fill(minimum: avail + 1)
@@ -69,7 +74,9 @@ final class NDJSONEventDecoder: RowDecoder {
         return true
     }
 
-    private func process(_ p: UnsafePointer<UInt8>, _ rawLen: Int, _ builder: EventBatchBuilder) throws {
+    /// Decodes one line (`last`: the file's last line, which had no line break: unreadable, it means the file was
+    /// cut there, and throws the truncation error).
+    private func process(_ p: UnsafePointer<UInt8>, _ rawLen: Int, _ builder: EventBatchBuilder, last: Bool = false) throws {
         var len = rawLen
         if len > 0 && p[len - 1] == 0x0d { len -= 1 }
         if NDJSONLines.isBlank(p, len) { return }
@@ -79,6 +86,7 @@ final class NDJSONEventDecoder: RowDecoder {
         scratch.reserve(len)
         let scanned = Self.scan(raw, into: slots, scratch: scratch.pointer, predicted: &predicted)
         if let message = scanned {
+            if last { throw SourceFileError.truncatedLastLine(file: name, offset: reader.offset, line: line, reason: message) }
             try builder.quarantine(QuarantinedRecord(source: name, position: .line(line), rawBytes: raw, reason: message))
             return
         }

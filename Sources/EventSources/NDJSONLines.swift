@@ -30,17 +30,20 @@ enum NDJSONLines {
         return acc & 0x8080_8080_8080_8080 != 0
     }
 
-    /// Consumes bytes up to and including the next newline (or to the end of the stream).
-    static func skipLine(_ reader: ByteReader) async throws {
+    /// Consumes bytes up to and including the next newline (or to the end of the stream); returns false when the
+    /// stream ended before a newline (the line skipped was the last one and had no line break: see
+    /// ``SourceFileError/truncatedLastLine(file:offset:line:reason:)``).
+    @discardableResult
+    static func skipLine(_ reader: ByteReader) async throws -> Bool {
         while true {
             let avail = reader.available
             if avail > 0, let nl = memchr(reader.current, 0x0a, avail) {
                 reader.consume(UnsafeRawPointer(nl) - reader.current + 1)
                 reader.shrinkIfLarge()
-                return
+                return true
             }
             reader.consume(avail)
-            if reader.atEOF { return }
+            if reader.atEOF { return false }
             try await reader.fill()
         }
     }

@@ -14,7 +14,7 @@ import Testing
             {"tenant_id":"acme","course_id":"c4","lesson_count":"1","published":true}
             {"tenant_id":"acme","course_id":"c5","title":"T","lesson_count":"1","published":"yes"}
             not json
-            """, to: dir + "/courses-0.json")
+            """ + "\n", to: dir + "/courses-0.json")  // with its line break: one bad row, not a cut file
         try write("""
             tenant_id,course_id,title,org_ids,lesson_count,published
             acme,c6,"Design, advanced","[""o1""]",4,true
