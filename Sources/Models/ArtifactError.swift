@@ -14,6 +14,9 @@ public enum ArtifactError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptMetadata(String)
     /// The metadata's shapes do not match the payload or each other.
     case shapeMismatch(String)
+    /// A feature name appears more than once in the model's feature list (a model reads each feature once, and
+    /// everything downstream keys contributions and inputs by name).
+    case duplicateFeature(String)
 
     public var description: String {
         switch self {
@@ -25,6 +28,14 @@ public enum ArtifactError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .wrongKind(found, expected): return "model artifact kind \(found), expected \(expected)"
         case let .corruptMetadata(m): return "model artifact metadata is corrupt: \(m)"
         case let .shapeMismatch(m): return "model artifact shapes do not match: \(m)"
+        case let .duplicateFeature(name): return "model artifact names the feature '\(name.prefix(128))' more than once"
         }
+    }
+
+    /// Throws ``duplicateFeature(_:)`` for the first name of `names` seen before.
+    static func checkDistinct(_ names: [String]) throws(ArtifactError) {
+        var seen = Set<String>()
+        seen.reserveCapacity(names.count)
+        for name in names where !seen.insert(name).inserted { throw .duplicateFeature(name) }
     }
 }

@@ -22,11 +22,12 @@ extension LogisticRegressionModel {
             payload: [])
     }
 
-    /// Loads a model from artifact bytes; throws ``ArtifactError`` for another version or kind, a corrupt file or
-    /// inconsistent shapes.
+    /// Loads a model from artifact bytes; throws ``ArtifactError`` for another version or kind, a corrupt file,
+    /// inconsistent shapes or a feature named twice.
     public init(artifact bytes: [UInt8]) throws {
         let (m, payload) = try ModelArtifact.decode(bytes, kind: .logisticRegression, as: LogisticArtifactMetadata.self)
         guard payload.isEmpty else { throw ArtifactError.shapeMismatch("unexpected payload of \(payload.count) values") }
+        try ArtifactError.checkDistinct(m.featureNames)
         do {
             try self.init(
                 featureNames: m.featureNames, weights: m.weights, intercept: m.intercept, means: m.means,

@@ -87,7 +87,8 @@ extension RiskModel {
     }
 
     /// Loads a risk model (a risk artifact, or the logistic-regression artifact of a version published before the
-    /// survival model); throws ``ArtifactError`` for another version or kind, a corrupt file or inconsistent shapes.
+    /// survival model); throws ``ArtifactError`` for another version or kind, a corrupt file, inconsistent shapes or
+    /// a feature named twice (``ArtifactError/duplicateFeature(_:)``: serving keys inputs and contributions by name).
     public init(artifact bytes: [UInt8]) throws {
         self = try Self.load(bytes)
     }
@@ -107,10 +108,13 @@ extension RiskModel {
         do {
             switch (m.method, m.survival, m.heuristic) {
             case ("survival", let s?, _):
+                // The hazards read the features then the time basis: a feature named like a basis column is a duplicate too.
+                for names in [s.featureNames, s.dropout.featureNames, s.completion.featureNames] { try ArtifactError.checkDistinct(names) }
                 return .survival(try SurvivalRiskModel(
                     featureNames: s.featureNames, dropout: try s.dropout.model(), completion: try s.completion.model(), basis: s.basis,
                     daysEnrolledColumn: s.daysEnrolledColumn, calibration: s.calibration, bands: s.bands, metrics: s.metrics))
             case ("heuristic", _, let h?):
+                try ArtifactError.checkDistinct(h.featureNames)
                 return .heuristic(try HeuristicRiskModel(featureNames: h.featureNames, daysSinceLastActivityColumn: h.daysSinceLastActivityColumn,
                                                          inactivityDays: h.inactivityDays, bands: h.bands))
             default:

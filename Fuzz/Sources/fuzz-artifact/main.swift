@@ -1,7 +1,8 @@
 import FuzzSupport
 import Models
 
-/// Model artifacts read back (`ALSModel(artifact:)`, `LogisticRegressionModel(artifact:)`), then used a little.
+/// Model artifacts read back (`ALSModel(artifact:)`, `LogisticRegressionModel(artifact:)`, `RiskModel(artifact:)`),
+/// then used a little. A risk model that loads names each feature once (serving keys inputs by name).
 /// Each input is tried as it is and with its checksum recomputed, so that mutations reach the metadata and shape
 /// checks behind the checksum.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -30,7 +31,13 @@ func load(_ bytes: [UInt8]) {
         _ = try? m.popularCourses(k: 3)
         if let again = try? m.artifact() { precondition((try? ALSModel(artifact: again)) != nil, "round trip failed") }
     }
+    if let m = try? RiskModel(artifact: bytes) {
+        precondition(Set(m.featureNames).count == m.featureNames.count, "a feature named twice loaded: \(m.featureNames)")
+        _ = try? m.predict([Double](repeating: 1, count: m.featureNames.count))
+        if let again = try? m.artifact() { precondition((try? RiskModel(artifact: again)) != nil, "round trip failed") }
+    }
     if let m = try? LogisticRegressionModel(artifact: bytes) {
+        precondition(Set(m.featureNames).count == m.featureNames.count, "a feature named twice loaded: \(m.featureNames)")
         _ = try? m.predict([Double](repeating: 0, count: m.featureCount))
         if let again = try? m.artifact() {
             precondition((try? LogisticRegressionModel(artifact: again)) != nil, "round trip failed")
