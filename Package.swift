@@ -75,7 +75,8 @@ let package = Package(
         // the model registry under leases, active-version reads, the feature schema, quarantine records.
         .target(
             name: "LearningStore",
-            dependencies: ["MongoStore", "Models", "LearningEvents"],
+            dependencies: ["MongoStore", "Models", "LearningEvents", "LinearAlgebra", "GoogleCloud",
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -91,7 +92,7 @@ let package = Package(
         .target(
             name: "Scheduler",
             dependencies: [
-                "Pipeline", "LearningStore", "MongoStore",
+                "Pipeline", "LearningStore", "MongoStore", "EventSources",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -117,7 +118,7 @@ let package = Package(
         .target(
             name: "InferenceAPI",
             dependencies: [
-                "LearningStore", "Models", "MongoStore", "LearningEvents", "LinearAlgebra", "Scheduler",
+                "LearningStore", "Models", "MongoStore", "LearningEvents", "LinearAlgebra", "Scheduler", "GoogleCloud",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -175,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LearningStoreTests",
-            dependencies: ["LearningStore", "MongoStore", "LearningEvents", "LodestarTestSupport"],
+            dependencies: ["LearningStore", "MongoStore", "LearningEvents", "GoogleCloud", "LodestarTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

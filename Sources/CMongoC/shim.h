@@ -31,4 +31,28 @@ static inline void lodestar_oid_set(bson_oid_t *oid, int i, uint8_t v) { oid->by
 
 // bson_iter_utf8 length out parameter as a plain helper.
 static inline const char *lodestar_iter_utf8(const bson_iter_t *it, uint32_t *len) { return bson_iter_utf8(it, len); }
+// GridFS files are named by a UTF-8 string id (`<tenant>/<kind>/<version>/<file>`); bson_value_t is a union Swift
+// cannot build, so these helpers take the id as a C string and build the value on the stack.
+static inline bson_value_t lodestar_utf8_value(const char *id) {
+    bson_value_t v;
+    memset(&v, 0, sizeof v);
+    v.value_type = BSON_TYPE_UTF8;
+    v.value.v_utf8.str = (char *)id;
+    v.value.v_utf8.len = (uint32_t)strlen(id);
+    return v;
+}
+static inline mongoc_stream_t *lodestar_gridfs_open_upload(mongoc_gridfs_bucket_t *bucket, const char *id,
+                                                           const char *filename, const bson_t *opts, bson_error_t *error) {
+    bson_value_t v = lodestar_utf8_value(id);
+    return mongoc_gridfs_bucket_open_upload_stream_with_id(bucket, &v, filename, opts, error);
+}
+static inline mongoc_stream_t *lodestar_gridfs_open_download(mongoc_gridfs_bucket_t *bucket, const char *id,
+                                                             bson_error_t *error) {
+    bson_value_t v = lodestar_utf8_value(id);
+    return mongoc_gridfs_bucket_open_download_stream(bucket, &v, error);
+}
+static inline bool lodestar_gridfs_delete(mongoc_gridfs_bucket_t *bucket, const char *id, bson_error_t *error) {
+    bson_value_t v = lodestar_utf8_value(id);
+    return mongoc_gridfs_bucket_delete_by_id(bucket, &v, error);
+}
 #endif

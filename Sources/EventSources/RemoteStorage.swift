@@ -12,6 +12,7 @@ public struct RemoteStorage: Sendable {
 
     /// The error of a `gs://` location read without a configured client.
     public struct NotConfigured: Error, Sendable, CustomStringConvertible {
+        public init() {}
         public var description: String {
             "gs:// locations need Google Cloud Storage access, and none was configured: set STORAGE_EMULATOR_HOST "
                 + "(emulator), GOOGLE_APPLICATION_CREDENTIALS (service-account key), GCS_ACCESS_TOKEN, or run on Google "

@@ -1,11 +1,15 @@
 public import Foundation
+public import LearningStore
 
 /// Settings of the HTTP API (the executable builds this from the environment and flags; see README "Configuration").
 public struct APIConfiguration: Sendable {
     /// Bearer-token rules.
     public var auth: AuthConfiguration
-    /// The artifact root (`models/`): a version's files are read from `<models>/<tenant>/<kind>/<version>/`, a path
-    /// built from validated ids, never from the path stored in MongoDB.
+    /// The shared artifact store versions are loaded from (GridFS, `gs://` or a folder) with this replica's cache;
+    /// `nil`: the folder ``modelsDirectory`` (one machine).
+    public var artifacts: ArtifactStore?
+    /// The local models folder: the artifact store when ``artifacts`` is nil; otherwise where versions published
+    /// before the shared store keep their files. Locations are built from validated ids, never from a stored path.
     public var modelsDirectory: URL
     /// `limit` when none is given, and the largest accepted.
     public var defaultLimit: Int = 10

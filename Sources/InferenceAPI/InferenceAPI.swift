@@ -41,9 +41,11 @@ public final class InferenceAPI: Sendable {
         self.logger = logger
         let compute = ComputeThreads(count: configuration.computeThreads, name: "lodestar-api-compute")
         self.compute = compute
-        let registry = ModelRegistry(db: db, modelsDirectory: configuration.modelsDirectory)
+        let store = configuration.artifacts ?? .folder(configuration.modelsDirectory)
+        let registry = ModelRegistry(db: db, artifacts: store)
         let learners = LearnerRowsCache(db: db, ttl: configuration.learnerCacheTTL, capacity: configuration.learnerCacheCapacity)
-        let cache = ModelCache(loader: ModelLoader(db: db, registry: registry, compute: compute), learners: learners,
+        let loader = ModelLoader(db: db, registry: registry, artifacts: ModelArtifactLoader(store: store, compute: compute))
+        let cache = ModelCache(loader: loader, learners: learners,
                                logger: logger, metrics: metrics)
         self.cache = cache
         services = APIServices(db: db, configuration: configuration, cache: cache, registry: registry, compute: compute,

@@ -1,20 +1,18 @@
 import Foundation
 
-/// Writes a version's artifact folder: `model.bin` (the Models artifact: schema version, shapes, checksum),
-/// `card.json` (data window, metrics, hyperparameters, feature schema) for people, and `features.json` (the risk
-/// model's feature schema) — files 0600 and folders 0700, since they describe a tenant's learners.
+/// A version's artifact files: `model.bin` (the Models artifact: schema version, shapes, checksum), `card.json`
+/// (data window, metrics, hyperparameters, feature schema) for people, and `features.json` (the risk model's feature
+/// schema). Local copies are written 0600 in folders 0700, since they describe a tenant's learners.
 enum ArtifactWriter {
     static let filePermissions: Int16 = 0o600
     static let folderPermissions: Int16 = 0o700
 
-    static func write(to dir: URL, document: ModelVersionDocument, tenant: String, artifacts: VersionArtifacts) throws {
-        let fm = FileManager.default
-        // Every level under models/ (tenant, kind, version) is private.
-        try fm.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: folderPermissions])
-        for folder in [dir, dir.deletingLastPathComponent(), dir.deletingLastPathComponent().deletingLastPathComponent()] {
-            try? fm.setAttributes([.posixPermissions: folderPermissions], ofItemAtPath: folder.path)
-        }
-        if let model = artifacts.model { try save(Data(model), to: dir.appendingPathComponent("model.bin")) }
+    /// The files of a version, in the order they are stored.
+    static func files(document: ModelVersionDocument, tenant: String, artifacts: VersionArtifacts) throws
+        -> [(ArtifactKey.ArtifactFile, [UInt8])]
+    {
+        var out: [(ArtifactKey.ArtifactFile, [UInt8])] = []
+        if let model = artifacts.model { out.append((.model, model)) }
         struct Card: Encodable {
             let tenant: String
             let kind: String
@@ -37,10 +35,9 @@ enum ArtifactWriter {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         enc.dateEncodingStrategy = .iso8601
-        try save(try enc.encode(card), to: dir.appendingPathComponent("card.json"))
-        if let schema = document.feature_schema {
-            try save(try enc.encode(schema), to: dir.appendingPathComponent("features.json"))
-        }
+        out.append((.card, [UInt8](try enc.encode(card))))
+        if let schema = document.feature_schema { out.append((.features, [UInt8](try enc.encode(schema)))) }
+        return out
     }
 
     /// Writes atomically (temporary file, then rename) with 0600 from the start.

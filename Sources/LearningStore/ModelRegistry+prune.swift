@@ -18,10 +18,8 @@ extension ModelRegistry {
                 try await coll.deleteMany(["model_version": ["$in": .array(unknown.map(BSON.string))]])
             }
         }
-        let kindDir = modelsDirectory.appendingPathComponent(tenant.rawValue).appendingPathComponent(kind.rawValue)
-        let folders = (try? FileManager.default.contentsOfDirectory(atPath: kindDir.path)) ?? []
-        for folder in folders where !known.contains(folder) {
-            try? FileManager.default.removeItem(at: kindDir.appendingPathComponent(folder))
+        for stored in try await artifacts.versions(tenant: tenant, kind: kind) where !known.contains(stored) {
+            try await artifacts.remove(tenant: tenant, kind: kind, version: stored)
         }
     }
 
@@ -34,15 +32,15 @@ extension ModelRegistry {
         return retired.map(\.version)
     }
 
-    /// Deletes a version: its result documents, then its artifact folder, then (last) its registry entry, so a
-    /// kill part-way leaves an entry that the next clean-up finds and finishes.
+    /// Deletes a version: its result documents, then its artifact files in the store (skipped for a name that is
+    /// not an identifier: it cannot name a place in the store), then (last) its registry entry, so a kill part-way
+    /// leaves an entry that the next clean-up finds and finishes.
     func remove(tenant: TenantID, kind: ModelKind, version: String) async throws {
         let scope = db.tenant(tenant)
         for name in kind.resultCollections {
             try await scope.collection(name, as: BSONDocument.self).deleteMany(["model_version": .string(version)])
         }
-        let dir = artifactDirectory(tenant: tenant, kind: kind, version: version)
-        if FileManager.default.fileExists(atPath: dir.path) { try FileManager.default.removeItem(at: dir) }
+        try await artifacts.remove(tenant: tenant, kind: kind, version: version)
         try await versions(tenant).deleteMany(["kind": .string(kind.rawValue), "version": .string(version)])
     }
 }

@@ -45,17 +45,19 @@ extension ModelRegistry {
             doc.complete = false
             doc.owner = lease.owner
             doc.activated_at = nil
+            doc.artifact_store = self.artifacts.location
             try await versions(tenant).insert(doc)
-            // Artifacts only once the staging record exists, so a folder never lacks its registry entry for long
-            // (and `cleanUp` removes folders without one).
-            try ArtifactWriter.write(to: artifactDirectory(tenant: tenant, kind: kind, version: doc.version), document: doc,
-                                     tenant: tenant.rawValue, artifacts: artifacts)
+            // Artifacts only once the staging record exists, so stored files never lack their registry entry for
+            // long (and `cleanUp` removes files without one).
+            let files = try ArtifactWriter.files(document: doc, tenant: tenant.rawValue, artifacts: artifacts)
+            let records = try await self.artifacts.write(tenant: tenant, kind: kind, version: doc.version, files: files)
             let written = try await write()
             try Task.checkCancellation()
             let marked = try await versions(tenant).updateMany(
                 ["kind": .string(kind.rawValue), "version": .string(doc.version), "status": .string(VersionStatus.staging.rawValue),
                  "owner": .string(lease.owner)],
-                ["$set": ["complete": true, "documents": .int64(Int64(written))]])
+                ["$set": ["complete": true, "documents": .int64(Int64(written)),
+                          "artifact_files": try BSONEncoder().encodeValue(records)]])
             guard marked.matched == 1 else {
                 throw LearningStoreError.activationConflict(tenant: tenant.rawValue, kind: kind, version: doc.version)
             }

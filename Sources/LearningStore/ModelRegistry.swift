@@ -2,8 +2,8 @@ public import Foundation
 import LearningEvents
 public import MongoStore
 
-/// Model versions per tenant and kind: `model_versions` in MongoDB plus artifact folders under
-/// `models/<tenant>/<kind>/<version>/`.
+/// Model versions per tenant and kind: `model_versions` in MongoDB plus their artifact files in the shared
+/// ``ArtifactStore`` (GridFS, `gs://` or a folder: `<tenant>/<kind>/<version>/<file>`).
 ///
 /// Every change of state runs under the lease `publish:<tenant>:<kind>` (see `publish`), so concurrent runs,
 /// replicas and `models activate|rollback` take turns, and a run killed at any instant leaves the previous
@@ -11,24 +11,32 @@ public import MongoStore
 ///
 /// 1. clean up what dead runs left (staging versions, documents of unknown versions, orphan artifact folders);
 /// 2. insert the version as `staging` (owner = the lease's owner, `complete: false`);
-/// 3. write its artifacts (0600), then its result documents, then mark it `complete`;
+/// 3. write its artifact files to the store, then its result documents, then mark it `complete` with every
+///    file's size and SHA-256 (so a version is activated only once its artifacts are durable in the store);
 /// 4. in one transaction (retried on transient errors): confirm the lease is still ours, turn the complete
 ///    staging version `active`, retire the previous one;
 /// 5. prune retired versions beyond the newest few: documents, then artifacts, then the registry entry last.
 public struct ModelRegistry: Sendable {
     public let db: MongoDatabase
-    public let modelsDirectory: URL
+    /// Where artifact files are published and pruned.
+    public let artifacts: ArtifactStore
     public let leases: LeaseManager
     /// An extra check inside every activation transaction, after the lease is confirmed (the scheduler's
     /// job-run lease); throwing aborts the activation.
     public let activationGuard: (@Sendable (MongoDatabase) async throws -> Void)?
 
-    public init(db: MongoDatabase, modelsDirectory: URL, leases: LeaseManager? = nil,
+    public init(db: MongoDatabase, artifacts: ArtifactStore, leases: LeaseManager? = nil,
                 activationGuard: (@Sendable (MongoDatabase) async throws -> Void)? = nil) {
         self.db = db
-        self.modelsDirectory = modelsDirectory
+        self.artifacts = artifacts
         self.leases = leases ?? LeaseManager(db: db)
         self.activationGuard = activationGuard
+    }
+
+    /// A registry whose artifacts are in a local folder (one machine: development and tests).
+    public init(db: MongoDatabase, modelsDirectory: URL, leases: LeaseManager? = nil,
+                activationGuard: (@Sendable (MongoDatabase) async throws -> Void)? = nil) {
+        self.init(db: db, artifacts: .folder(modelsDirectory), leases: leases, activationGuard: activationGuard)
     }
 
     func versions(_ tenant: TenantID) -> TenantCollection<ModelVersionDocument> {
@@ -49,9 +57,14 @@ public struct ModelRegistry: Sendable {
         return "\(y)\(two(m))\(two(d))T\(two(rem / 3600))\(two(rem / 60 % 60))\(two(rem % 60))Z-\(suffix)"
     }
 
-    /// The artifact folder of a version.
-    public func artifactDirectory(tenant: TenantID, kind: ModelKind, version: String) -> URL {
-        modelsDirectory.appendingPathComponent(tenant.rawValue).appendingPathComponent(kind.rawValue).appendingPathComponent(version)
+    /// The artifact folder of a version when the store is a folder (nil otherwise).
+    public func artifactDirectory(tenant: TenantID, kind: ModelKind, version: String) -> URL? {
+        (artifacts.backend as? FolderArtifacts)?.directory(tenant: tenant, kind: kind, version: version)
+    }
+
+    /// Where a version's files are, for people (the version document's `artifact`).
+    public func artifactLocation(tenant: TenantID, kind: ModelKind, version: String) -> String {
+        artifacts.location(tenant: tenant, kind: kind, version: version)
     }
 
     /// All versions (of one kind, or both), newest first.

@@ -8,7 +8,8 @@ public struct ModelVersionDocument: Codable, Sendable, Equatable {
     public var metrics: [String: Double]
     public var trained_at: Date
     public var activated_at: Date?
-    /// Path of the artifact folder (`models/<tenant>/<kind>/<version>/`).
+    /// Where the version's files are, for people (`mongodb/<tenant>/<kind>/<version>`, `gs://…`, a folder). Never
+    /// followed: loaders build the location from the validated tenant, kind and version names.
     public var artifact: String
     public var data_window_start: Date?
     public var data_window_end: Date?
@@ -25,6 +26,11 @@ public struct ModelVersionDocument: Codable, Sendable, Equatable {
     public var feature_schema: FeatureSchema?
     /// Notes for people (`popularity fallback: 12 learners`, …).
     public var notes: [String]?
+    /// Size and SHA-256 of every artifact file, set once they are durable in the artifact store and before the
+    /// version can be activated. `nil` for versions published before the shared store.
+    public var artifact_files: [ArtifactFileRecord]?
+    /// The artifact store the files were written to (`mongodb`, `gs://bucket/prefix` or a folder).
+    public var artifact_store: String?
 
     public init(kind: ModelKind, version: String, status: VersionStatus = .staging, metrics: [String: Double], trained_at: Date,
                 activated_at: Date? = nil, artifact: String, data_window_start: Date?, data_window_end: Date?,

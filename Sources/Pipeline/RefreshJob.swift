@@ -43,7 +43,8 @@ public struct RefreshJob: Sendable {
     static let chunk = 16_384
 
     var registry: ModelRegistry {
-        ModelRegistry(db: db, modelsDirectory: options.modelsDirectory, leases: LeaseManager(db: db, duration: options.leaseDuration),
+        ModelRegistry(db: db, artifacts: options.artifacts ?? .folder(options.modelsDirectory),
+                      leases: LeaseManager(db: db, duration: options.leaseDuration),
                       activationGuard: options.activationGuard)
     }
 

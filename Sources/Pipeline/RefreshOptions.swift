@@ -1,6 +1,7 @@
 public import EventSources
 public import Foundation
 public import Models
+public import LearningStore
 public import MongoStore
 
 /// Tenants a run covers.
@@ -66,7 +67,10 @@ public struct RefreshOptions: Sendable {
     public var searchSettings = RecommenderSearch()
     /// Retired versions kept per tenant and kind (older ones and their documents are removed).
     public var keepRetired = 2
+    /// The local models folder: the artifact store when ``artifacts`` is nil.
     public var modelsDirectory: URL
+    /// The shared artifact store versions are published to (GridFS, `gs://` or a folder); `nil`: ``modelsDirectory``.
+    public var artifacts: ArtifactStore?
     /// Where the HTML report goes (`nil`: no report).
     public var reportDirectory: URL?
     public var writeBatchSize = 1000

@@ -1,3 +1,4 @@
+public import EventSources
 import LearningStore
 public import MongoStore
 import Pipeline
@@ -11,15 +12,20 @@ public protocol TenantDirectory: Sendable {
 /// Lodestar holds data for (`learner_features`, `model_versions`).
 public struct DefaultTenantDirectory: TenantDirectory {
     public let db: MongoDatabase
+    /// How `gs://` sources are reached when the tenants are listed from the export.
+    public let storage: RemoteStorage
 
-    public init(db: MongoDatabase) { self.db = db }
+    public init(db: MongoDatabase, storage: RemoteStorage = RemoteStorage()) {
+        self.db = db
+        self.storage = storage
+    }
 
     public func tenants(for job: JobDefinition, params: [String: String]) async throws -> [String] {
         if case .only(let list) = job.tenants { return list }
         if job.kind.readsExport {
             guard let source = params["source"] else { throw SchedulerError.noTenants(job: job.name, reason: "no source to list them from") }
             let list = source.split(separator: ",").map(String.init)
-            return try await RefreshJob.tenants(inExport: list).filter(TenantName.isValid)
+            return try await RefreshJob.tenants(inExport: list, storage: storage).filter(TenantName.isValid)
         }
         var all = Set<String>()
         for c in [StoreLayout.features.name, StoreLayout.modelVersions.name] {

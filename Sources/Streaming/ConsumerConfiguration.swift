@@ -1,5 +1,7 @@
 public import Foundation
+import LearningEvents
 public import LearningStore
+public import LinearAlgebra
 
 /// The consumer's settings. The `lodestar` executable fills them from the environment and flags; tests set them
 /// directly.
@@ -12,6 +14,12 @@ public import LearningStore
 public struct ConsumerConfiguration: Sendable {
     /// The subscription (an id in the client's project or `projects/P/subscriptions/S`).
     public var subscription: String
+    /// The tenants this consumer serves (`serve --tenants a,b`); `nil` = every tenant. A message whose `tenant_id`
+    /// attribute names another tenant is quarantined with the reason (and acked, not redelivered): on a
+    /// subscription meant for these tenants it is a misrouted or unauthorised publish, not work for another
+    /// replica. To split tenants over consumers, give each group its own subscription (a Pub/Sub filter on
+    /// `attributes.tenant_id`) and this list as the guard.
+    public var tenants: Set<String>? = nil
     /// Concurrent pull loops; each applies what it pulled in one MongoDB transaction, so this is also how many
     /// batches are applied at once.
     public var pullers: Int = 2
@@ -50,6 +58,12 @@ public struct ConsumerConfiguration: Sendable {
     /// so a stalled request is retried well within the ack deadline.
     public var ackRequestTimeout: Duration = .seconds(10)
 
+    /// The shared artifact store the active versions are loaded from (with this replica's cache); `nil`: the
+    /// folder `models` (one machine).
+    public var artifacts: ArtifactStore?
+    /// Threads that decode artifacts (the API's, when both run in one process); `nil`: a small pool of the consumer's.
+    public var compute: ComputeThreads?
+
     public init(subscription: String) { self.subscription = subscription }
 
     /// Problems with the settings, or nil.
@@ -60,6 +74,10 @@ public struct ConsumerConfiguration: Sendable {
         if maxOutstandingBytes < 1 { return "max outstanding bytes \(maxOutstandingBytes) (≥ 1)" }
         if !(10...600).contains(ackDeadlineSeconds) { return "ack deadline \(ackDeadlineSeconds) s (10…600)" }
         if !(1...64).contains(ackConcurrency) { return "ack concurrency \(ackConcurrency) (1…64)" }
+        if let tenants {
+            if tenants.isEmpty { return "tenants: an empty list would quarantine every message (omit it to serve all tenants)" }
+            if let bad = tenants.sorted().first(where: { !Identifier.isValid($0) }) { return "tenants: '\(bad)' is not a tenant id" }
+        }
         return nil
     }
 }

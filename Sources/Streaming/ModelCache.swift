@@ -4,8 +4,10 @@ import LinearAlgebra
 import Models
 import MongoStore
 
-/// The tenants' active recommender and risk versions with their models loaded from the artifacts, looked up again
-/// after `checkInterval` (a version published by the nightly run is picked up within that time).
+/// The tenants' active recommender and risk versions with their models loaded through the one
+/// ``ModelArtifactLoader`` (the API's: the shared artifact store, checked against `model_versions`, locations from
+/// validated names), looked up again after `checkInterval` (a version published by the nightly run is picked up
+/// within that time).
 actor ModelCache {
     /// The active recommender: the iALS model (nil for a popularity version, which the stream does not refresh).
     struct Recommender: Sendable {
@@ -29,11 +31,13 @@ actor ModelCache {
     }
 
     let db: MongoDatabase
+    let loader: ModelArtifactLoader
     let checkInterval: Duration
     private var entries: [String: Entry] = [:]
 
-    init(db: MongoDatabase, checkInterval: Duration) {
+    init(db: MongoDatabase, loader: ModelArtifactLoader, checkInterval: Duration) {
         self.db = db
+        self.loader = loader
         self.checkInterval = checkInterval
     }
 
@@ -49,13 +53,7 @@ actor ModelCache {
                 entry.recommender = p
             } else {
                 let topK = v.hyperparameters["top_k"].flatMap(Int.init).map { min(max($0, 1), 1000) } ?? 10
-                let model: ALSModel?
-                if v.hyperparameters["method"] == "popularity" {
-                    model = nil
-                } else {
-                    let path = URL(fileURLWithPath: v.artifact).appendingPathComponent("model.bin").path
-                    model = try await runOnDedicatedThread { _ in try ALSModel(artifact: try Self.read(path)) }
-                }
+                let model = try await loader.recommender(tenant, v)
                 entry.recommender = Recommender(version: v, model: model, topK: topK)
             }
         }
@@ -63,14 +61,11 @@ actor ModelCache {
             if let p = previous?.risk, p.version.version == v.version {
                 entry.risk = p
             } else {
-                let path = URL(fileURLWithPath: v.artifact).appendingPathComponent("model.bin").path
-                let model = try await runOnDedicatedThread { _ in try RiskModel(artifact: try Self.read(path)) }
-                let schema = v.feature_schema ?? FeatureSchema.current
                 let scorer: RiskScorer
                 do {
-                    scorer = try RiskScorer(model: model, schema: schema)
-                } catch {
-                    throw StreamingError.modelMismatch(tenant: tenant.rawValue, version: v.version, detail: "\(error)")
+                    scorer = try await loader.risk(tenant, v)
+                } catch let e as LearningStoreError {
+                    throw StreamingError.modelMismatch(tenant: tenant.rawValue, version: v.version, detail: "\(e)")
                 }
                 let inactivity = v.hyperparameters["inactivity_days"].flatMap(Int.init).map { min(max($0, 1), 3650) } ?? 21
                 entry.risk = Risk(version: v, scorer: scorer, inactivityDays: inactivity)
@@ -78,14 +73,5 @@ actor ModelCache {
         }
         entries[tenant.rawValue] = entry
         return entry
-    }
-
-    /// Artifact bytes (at most 2 GiB).
-    static func read(_ path: String) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw StreamingError.artifactMissing(path: path) }
-        defer { try? handle.close() }
-        let data = try handle.readToEnd() ?? Data()
-        guard data.count < (2 << 30) else { throw StreamingError.artifactMissing(path: path) }
-        return [UInt8](data)
     }
 }

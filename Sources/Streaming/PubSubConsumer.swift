@@ -2,6 +2,7 @@ import Foundation
 public import GoogleCloud
 import LearningEvents
 import LearningStore
+import LinearAlgebra
 public import Logging
 import Metrics
 public import MongoStore
@@ -12,7 +13,9 @@ public import ServiceLifecycle
 /// - `pullers` loops pull concurrently, each only while the held messages are under the flow-control limits;
 ///   received messages are leased at once and their deadlines extended while they are held (``LeaseKeeper``).
 /// - A pulled batch is decoded; a message that is not a valid event (bad JSON, a rule of the one rule table, dated
-///   too far in the future) is quarantined and acked — it would fail the same way forever.
+///   too far in the future) is quarantined and acked — it would fail the same way forever. So is a message that
+///   crosses the trust boundary: no `tenant_id` attribute, a body naming another tenant than the attribute, or a
+///   tenant outside ``ConsumerConfiguration/tenants`` (``EventMessage/decode(_:attributes:tenants:)``).
 /// - The valid events are applied in one MongoDB transaction (``StreamApplier``): `learner_features` and
 ///   `processed_events` together, so a redelivery after a crash counts nothing twice. If the batch fails, it is
 ///   applied again learner by learner, so one bad enrolment holds up only its own messages.
@@ -52,7 +55,10 @@ public final class PubSubConsumer: Service, Sendable {
         self.logger = logger
         let courses = CourseDirectory(db: db, ttl: configuration.courseCacheTTL)
         applier = StreamApplier(db: db, courses: courses, weights: configuration.weights, now: configuration.now)
-        refresher = LearnerRefresher(db: db, models: ModelCache(db: db, checkInterval: configuration.modelCheckInterval),
+        let store = configuration.artifacts ?? .folder(URL(fileURLWithPath: "models"))
+        let models = ModelCache(db: db, loader: ModelArtifactLoader(store: store, compute: configuration.compute ?? Self.sharedCompute),
+                                checkInterval: configuration.modelCheckInterval)
+        refresher = LearnerRefresher(db: db, models: models,
                                      courses: courses, debounce: configuration.refreshDebounce, logger: logger)
         flow = FlowControl(maxMessages: configuration.maxOutstandingMessages, maxBytes: configuration.maxOutstandingBytes)
         leases = LeaseKeeper(client: ackClient, subscription: configuration.subscription,
@@ -62,6 +68,9 @@ public final class PubSubConsumer: Service, Sendable {
                                     concurrency: configuration.ackConcurrency, leases: leases, flow: flow, logger: logger)
         backoff = Backoff(initial: configuration.initialBackoff, maximum: configuration.maxBackoff)
     }
+
+    /// Artifact decoding threads of consumers built without ``ConsumerConfiguration/compute`` (one per process).
+    static let sharedCompute = ComputeThreads(count: 1, name: "lodestar-consumer-models")
 
     /// What the consumer has done so far (for tests, logs and `lodestar serve`'s exit line).
     public var stats: ConsumerCounters.Snapshot { counters.snapshot }
@@ -78,6 +87,7 @@ public final class PubSubConsumer: Service, Sendable {
         logger.info("consumer started", metadata: [
             "subscription": "\(configuration.subscription)", "pullers": "\(configuration.pullers)",
             "max_outstanding": "\(configuration.maxOutstandingMessages)",
+            "tenants": "\(configuration.tenants.map { $0.sorted().joined(separator: ",") } ?? "all")",
         ])
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { support in
@@ -136,7 +146,7 @@ public final class PubSubConsumer: Service, Sendable {
         var eventMessages: [Int] = []
         var poison: [(Int, EventMessage.Refusal)] = []
         for (i, m) in received.enumerated() {
-            switch EventMessage.decode(m.message.data) {
+            switch EventMessage.decode(m.message.data, attributes: m.message.attributes, tenants: configuration.tenants) {
             case .success(let e):
                 if e.occurredAt > limit {
                     poison.append((i, .init(reason: "occurred_at \(Timestamp.rfc3339(e.occurredAt)) is more than \(Int(configuration.futureTolerance / 3600)) h after now",

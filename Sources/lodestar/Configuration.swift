@@ -21,8 +21,17 @@ struct Configuration: Sendable {
     /// `LODESTAR_JWT_ISSUER` / `LODESTAR_JWT_AUDIENCE`: required `iss` / `aud` of tokens, when set.
     var jwtIssuer: String?
     var jwtAudience: String?
-    /// `LODESTAR_MODELS_DIR`: the artifact root the API reads versions from (default `models`).
+    /// `LODESTAR_ALLOW_DEV_TOKENS=1`: accept HS256 tokens beside a JWKS (development only; `serve` warns).
+    var allowDevTokens: Bool
+    /// `LODESTAR_MODELS_DIR`: this replica's local models folder (default `models`): the artifact cache
+    /// (`.artifact-cache`) and, when `LODESTAR_ARTIFACTS` is a folder, nothing else; versions published before the
+    /// shared store are read from it.
     var modelsDirectory: String
+    /// `LODESTAR_ARTIFACTS`: the shared artifact store: `mongodb` (GridFS in Lodestar's database, the default),
+    /// `gs://bucket/prefix`, or a local folder (one machine).
+    var artifacts: String
+    /// `LODESTAR_ARTIFACT_CACHE_MB`: most bytes of this replica's artifact cache (default 2048).
+    var artifactCacheMB: Int
     /// `LODESTAR_LEASE_SECONDS`: lease length (heartbeats every third of it).
     var leaseSeconds: Int
     /// `LODESTAR_QUARANTINE_TTL_DAYS`: how long quarantined rows are kept.
@@ -59,7 +68,9 @@ struct Configuration: Sendable {
         jwksURL = env["LODESTAR_JWKS_URL"].flatMap { $0.isEmpty ? nil : $0 }
         jwtIssuer = env["LODESTAR_JWT_ISSUER"].flatMap { $0.isEmpty ? nil : $0 }
         jwtAudience = env["LODESTAR_JWT_AUDIENCE"].flatMap { $0.isEmpty ? nil : $0 }
+        allowDevTokens = ["1", "true", "yes"].contains(env["LODESTAR_ALLOW_DEV_TOKENS"]?.lowercased() ?? "")
         modelsDirectory = env["LODESTAR_MODELS_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "models"
+        artifacts = env["LODESTAR_ARTIFACTS"].flatMap { $0.isEmpty ? nil : $0 } ?? "mongodb"
         var problems: [String] = []
         func int(_ name: String, _ range: ClosedRange<Int>, _ fallback: Int) -> Int {
             guard let text = env[name] else { return fallback }
@@ -75,6 +86,7 @@ struct Configuration: Sendable {
         schedulerSlots = int("LODESTAR_SCHEDULER_SLOTS", 1...1024, 2)
         schedulerClusterMaxRuns = env["LODESTAR_SCHEDULER_MAX_RUNS"] == nil ? nil : int("LODESTAR_SCHEDULER_MAX_RUNS", 1...100_000, 100)
         shutdownGraceSeconds = int("LODESTAR_SHUTDOWN_GRACE_SECONDS", 0...86_400, 30)
+        artifactCacheMB = int("LODESTAR_ARTIFACT_CACHE_MB", 0...1_048_576, 2048)
         var poll = 1.0
         if let text = env["LODESTAR_SCHEDULER_POLL_SECONDS"] {
             if let v = Double(text), v >= 0.01, v <= 3600 { poll = v } else {
@@ -123,7 +135,10 @@ struct Configuration: Sendable {
             ("LODESTAR_JWKS_URL", jwksURL ?? "(unset)"),
             ("LODESTAR_JWT_ISSUER", jwtIssuer ?? "(unset)"),
             ("LODESTAR_JWT_AUDIENCE", jwtAudience ?? "(unset)"),
+            ("LODESTAR_ALLOW_DEV_TOKENS", allowDevTokens ? "1 (HS256 tokens accepted beside a JWKS)" : "(unset)"),
             ("LODESTAR_MODELS_DIR", modelsDirectory),
+            ("LODESTAR_ARTIFACTS", artifacts),
+            ("LODESTAR_ARTIFACT_CACHE_MB", String(artifactCacheMB)),
             ("LODESTAR_LEASE_SECONDS", String(leaseSeconds)),
             ("LODESTAR_QUARANTINE_TTL_DAYS", String(quarantineTTLDays)),
             ("LODESTAR_SCHEDULER_SLOTS", String(schedulerSlots)),

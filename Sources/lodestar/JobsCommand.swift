@@ -21,7 +21,10 @@ struct JobsCommand: AsyncParsableCommand {
             let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-jobs")
             let catalog: JobCatalog
             do { catalog = try JobCatalog.load(directory: jobsDir) } catch let e as JobFileError { throw ValidationError("\(e)") }
-            return JobService(catalog: catalog, db: client.database(config.database))
+            let db = client.database(config.database)
+            // Tenant listing of `tenants: all` jobs reads the export: the same GCS access as every entry point.
+            let sources = catalog.jobs.flatMap { $0.params["source"].map { $0.split(separator: ",").map(String.init) } ?? [] }
+            return JobService(catalog: catalog, db: db, tenants: DefaultTenantDirectory(db: db, storage: try config.remoteStorage(for: sources)))
         }
     }
 
@@ -35,9 +38,15 @@ struct JobsCommand: AsyncParsableCommand {
         return out
     }
 
-    /// Runs a service call, turning its errors into a message and exit status 1 (2 for bad requests).
+    /// Runs a service call, turning its errors into a message and exit status 1 (2 for bad requests; 75, "try again
+    /// later", when the job's `max_queued` runs from triggers are queued or running: the API's `429 too_many_runs`).
     static func calling<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let e as SchedulerError {
+            if case .tooManyRuns(_, _, _, let wait) = e {
+                FileHandle.standardError.write(Data("error: too_many_runs: \(e)\n".utf8))
+                FileHandle.standardError.write(Data("(the API answers 429 too_many_runs with Retry-After: \(wait))\n".utf8))
+                throw ExitCode(75)
+            }
             FileHandle.standardError.write(Data("error: \(e)\n".utf8))
             switch e {
             case .invalidParameter, .invalidRequest, .unknownJob, .noTenants: throw ExitCode(2)

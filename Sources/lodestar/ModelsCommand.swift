@@ -12,17 +12,20 @@ struct ModelsCommand: AsyncParsableCommand {
 
     struct Common: ParsableArguments {
         @Option(help: "Tenant id.") var tenant: String
-        @Option(help: "Folder of model artifacts.") var modelsDir = "models"
+        @Option(help: "This machine's models folder (the artifact cache, or the store when --artifacts is a folder).") var modelsDir = "models"
         @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var artifactOptions: ArtifactOptions
 
         func registry() throws -> (ModelRegistry, TenantID) {
-            let config = Configuration(overrides: connection)
+            var config = Configuration(overrides: connection)
+            config.modelsDirectory = modelsDir
+            if let artifacts = artifactOptions.artifacts { config.artifacts = artifacts }
             let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-models")
             guard Identifier.isValid(tenant) else { throw ValidationError("invalid tenant id '\(tenant)'") }
             let t = try TenantID(validating: tenant)
             let db = client.database(config.database)
-            return (ModelRegistry(db: db, modelsDirectory: URL(fileURLWithPath: modelsDir),
-                                  leases: LeaseManager(db: db, duration: config.leaseDuration)), t)
+            let store = try config.artifactStore(db: db, storage: try config.storage(reading: []))
+            return (ModelRegistry(db: db, artifacts: store, leases: LeaseManager(db: db, duration: config.leaseDuration)), t)
         }
     }
 

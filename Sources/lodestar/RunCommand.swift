@@ -50,8 +50,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Threads for training (BLAS stays on one thread per call); default: the cores.")
     var threads: Int?
 
-    @Option(help: "Folder for model artifacts (models/<tenant>/<kind>/<version>/).")
+    @Option(help: "This machine's models folder: the artifact cache, or the store itself when --artifacts is a folder.")
     var modelsDir = "models"
+
+    @OptionGroup var artifactOptions: ArtifactOptions
 
     @Option(help: "Folder for the HTML report.")
     var reportDir = "var/reports"
@@ -102,13 +104,15 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config = Configuration(overrides: connection)
+        var config = Configuration(overrides: connection)
+        config.modelsDirectory = modelsDir
+        if let artifacts = artifactOptions.artifacts { config.artifacts = artifacts }
         let logger = Logger(label: "lodestar.run")
         for p in config.problems { logger.warning("configuration", metadata: ["problem": "\(p)"]) }
         var options = RefreshOptions(source: source, modelsDirectory: URL(fileURLWithPath: modelsDir))
         options.job = JobKind.named(job)!  // checked in validate()
         options.catalog = catalog
-        options.storage = try config.remoteStorage(for: source + catalog)
+        options.storage = dryRun ? try config.remoteStorage(for: source + catalog) : try config.storage(reading: source + catalog)
         options.tenants = all ? .all : .only(tenant)
         options.cutoff = cutoff.flatMap(Timestamp.parse)
         if let horizonDays { options.horizonDays = horizonDays }
@@ -132,7 +136,9 @@ struct RunCommand: AsyncParsableCommand {
         options.reportDirectory = URL(fileURLWithPath: reportDir)
 
         let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-run")
-        let summary = try await RefreshJob(options: options, db: client.database(config.database), logger: logger).run()
+        let db = client.database(config.database)
+        if !dryRun { options.artifacts = try config.artifactStore(db: db, storage: options.storage) }
+        let summary = try await RefreshJob(options: options, db: db, logger: logger).run()
         SummaryTable.print(summary)
         if let summaryJSON {
             let enc = JSONEncoder()

@@ -1,4 +1,5 @@
 import CoreMetrics
+import EventSources
 import Foundation
 import InferenceAPI
 import Logging
@@ -28,15 +29,24 @@ extension ServeCommand {
     /// `jobsDirectory` is the job catalog behind `/v1/jobs` and `/v1/runs` (the scheduler's `--jobs-dir`, the same
     /// database): a bad job file stops the start; a missing folder leaves those routes answering 503
     /// `jobs_unavailable`, with a warning.
-    static func makeAPIService(configuration config: Configuration, host: String, jobsDirectory: String? = nil, logger: Logger,
+    static func makeAPIService(configuration config: Configuration, host: String, jobsDirectory: String? = nil,
+                               storage: RemoteStorage = RemoteStorage(), logger: Logger,
                                onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> any Service {
         let auth: AuthConfiguration
         do {
             auth = try AuthConfiguration(
                 hmacSecret: config.jwtSecret.map { Array($0.utf8) }, jwks: try config.jwksURL.map(AuthConfiguration.jwksSource),
-                issuer: config.jwtIssuer, audience: config.jwtAudience)
+                issuer: config.jwtIssuer, audience: config.jwtAudience, allowDevTokens: config.allowDevTokens)
         } catch let e as AuthConfiguration.Invalid {
             throw ValidationErrorMessage(e.description)
+        }
+        if auth.jwks != nil && auth.acceptsHS256 {
+            logger.warning("""
+                LODESTAR_ALLOW_DEV_TOKENS is set: HS256 tokens signed with LODESTAR_JWT_SECRET are accepted beside the JWKS; \
+                anyone holding that secret can mint any role of any tenant. Development only.
+                """)
+        } else if auth.ignoresHMACSecret {
+            logger.notice("LODESTAR_JWT_SECRET is ignored: a JWKS is configured, so HS256 tokens are refused (LODESTAR_ALLOW_DEV_TOKENS=1 accepts them)")
         }
         let registry = metricsRegistry
         let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-api")
@@ -46,18 +56,23 @@ extension ServeCommand {
         if let dir = jobsDirectory {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue {
-                do { jobs = JobService(catalog: try JobCatalog.load(directory: dir), db: db) } catch let e as JobFileError {
+                do {
+                    jobs = JobService(catalog: try JobCatalog.load(directory: dir), db: db,
+                                      tenants: DefaultTenantDirectory(db: db, storage: storage))
+                } catch let e as JobFileError {
                     throw ValidationErrorMessage("\(e)")
                 }
             } else {
                 logger.warning("no jobs folder: /v1/jobs and /v1/runs answer 503", metadata: ["jobs_dir": "\(dir)"])
             }
         }
-        let api = InferenceAPI(configuration: APIConfiguration(auth: auth, modelsDirectory: URL(fileURLWithPath: config.modelsDirectory)),
+        var apiConfig = APIConfiguration(auth: auth, modelsDirectory: URL(fileURLWithPath: config.modelsDirectory))
+        apiConfig.artifacts = try config.artifactStore(db: db, storage: storage)
+        let api = InferenceAPI(configuration: apiConfig,
                                db: db, verifier: verifier, metrics: RequestMetrics(factory: MetricsSystem.factory),
                                metricsText: { registry.emitToBuffer() }, logger: logger, jobs: jobs)
         logger.info("HTTP API starting", metadata: ["host": "\(host)", "port": "\(config.port)", "mongodb": "\(client.redactedURI)",
-                                                    "models": "\(config.modelsDirectory)", "jobs": "\(jobs?.catalog.jobs.count ?? 0)"])
+                                                    "artifacts": "\(config.artifacts)", "models": "\(config.modelsDirectory)", "jobs": "\(jobs?.catalog.jobs.count ?? 0)"])
         return api.application(host: host, port: config.port, onServerRunning: onServerRunning)
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import EventSources
 import Foundation
+import LearningStore
 import Logging
 import MongoStore
 import Pipeline
@@ -15,7 +17,8 @@ struct SchedulerOptions: ParsableArguments {
 
 extension ServeCommand {
     /// The scheduler `Service`: the jobs folder, this replica's settings, runs carried out by the pipeline.
-    func schedulerService(db: MongoDatabase, config: Configuration, logger: Logger) throws -> SchedulerService {
+    func schedulerService(db: MongoDatabase, config: Configuration, storage: RemoteStorage, store: ArtifactStore,
+                          logger: Logger) throws -> SchedulerService {
         let catalog: JobCatalog
         do { catalog = try JobCatalog.load(directory: scheduler.jobsDir) } catch let e as JobFileError { throw ValidationError("\(e)") }
         var settings = SchedulerConfiguration(leaseDuration: config.leaseDuration)
@@ -29,12 +32,22 @@ extension ServeCommand {
         var base = RefreshOptions(source: ["-"], modelsDirectory: URL(fileURLWithPath: config.modelsDirectory))
         base.leaseDuration = config.leaseDuration
         base.quarantineRetentionDays = config.quarantineTTLDays
+        base.storage = storage
+        base.artifacts = store
         var log = logger
         log[metadataKey: "owner"] = "\(settings.owner)"
         let s = Scheduler(jobs: catalog.jobs, db: db, executor: PipelineRunExecutor(db: db, baseOptions: base),
-                          tenants: DefaultTenantDirectory(db: db), configuration: settings, logger: log)
+                          tenants: DefaultTenantDirectory(db: db, storage: storage), configuration: settings, logger: log)
         log.info("scheduler configured", metadata: ["jobs": "\(catalog.jobs.map(\.name).joined(separator: ","))",
                                                     "slots": "\(settings.maxConcurrentRuns)", "lease_s": "\(config.leaseSeconds)"])
         return SchedulerService(scheduler: s)
+    }
+}
+
+extension ServeCommand {
+    /// The sources the job files name (to know whether GCS access is needed); a folder that cannot be read gives
+    /// none here (the scheduler reports it when it starts).
+    func jobSources() -> [String] {
+        ((try? JobCatalog.load(directory: scheduler.jobsDir))?.jobs ?? []).flatMap { $0.params["source"].map { $0.split(separator: ",").map(String.init) } ?? [] }
     }
 }

@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var scheduler: SchedulerOptions
     @OptionGroup var consumer: ConsumerOptions
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var artifactOptions: ArtifactOptions
 
     func validate() throws {
         if let port, !(1...65_535).contains(port) { throw ValidationError("--port must be 1…65535") }
@@ -44,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         var config = Configuration(overrides: connection)
         if let port { config.port = port }
         if let modelsDir = scheduler.modelsDir { config.modelsDirectory = modelsDir }
+        if let artifacts = artifactOptions.artifacts { config.artifacts = artifacts }
         var logger = Logger(label: "lodestar.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         logger[metadataKey: "process"] = "\(ProcessInfo.processInfo.processIdentifier)"
@@ -52,17 +54,25 @@ struct ServeCommand: AsyncParsableCommand {
         let parts = only.isEmpty ? Part.allCases.filter { $0 != .consumer || subscription != nil } : only
         let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-serve")
         let db = client.database(config.database)
+        // One GCS access for every part (job sources, tenant listing, the artifact store), resolved once.
+        let storage = try config.storage(reading: parts.contains(.scheduler) || parts.contains(.api) ? jobSources() : [])
+        let store = try config.artifactStore(db: db, storage: storage)
+        logger.info("artifact store", metadata: ["store": "\(store.location)", "cache": "\(config.modelsDirectory)/.artifact-cache",
+                                                 "cache_mb": "\(config.artifactCacheMB)"])
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         for part in parts {
             switch part {
             case .api:
                 services.append(.init(service: try await ServeCommand.makeAPIService(configuration: config, host: host,
-                                                                                    jobsDirectory: scheduler.jobsDir, logger: logger),
+                                                                                    jobsDirectory: scheduler.jobsDir, storage: storage,
+                                                                                    logger: logger),
                                       serviceName: "api"))
             case .scheduler:
-                services.append(.init(service: try schedulerService(db: db, config: config, logger: logger), serviceName: "scheduler"))
+                services.append(.init(service: try schedulerService(db: db, config: config, storage: storage, store: store, logger: logger),
+                                      serviceName: "scheduler"))
             case .consumer:
-                services.append(.init(service: try await consumerService(db: db, config: config, logger: logger), serviceName: "consumer"))
+                services.append(.init(service: try await consumerService(db: db, config: config, store: store, logger: logger),
+                                      serviceName: "consumer"))
             }
         }
         guard !services.isEmpty else { throw ValidationError("nothing to serve") }

@@ -54,12 +54,12 @@ struct RegistryTests {
         #expect(all.map(\.version) == names.reversed().prefix(3).map { $0 }, "active + two retired kept")
         #expect(all.first?.status == .active && all.dropFirst().allSatisfy { $0.status == .retired && $0.isComplete })
         #expect(try await unknownVersions(t.db, registry).isEmpty)
-        let dir = registry.artifactDirectory(tenant: Self.tenant, kind: .recommender, version: names[4])
+        let dir = registry.artifactDirectory(tenant: Self.tenant, kind: .recommender, version: names[4])!
         let attrs = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("model.bin").path)
         #expect((attrs[.posixPermissions] as? NSNumber)?.int16Value == 0o600)
         let dirAttrs = try FileManager.default.attributesOfItem(atPath: dir.path)
         #expect((dirAttrs[.posixPermissions] as? NSNumber)?.int16Value == 0o700)
-        #expect(!FileManager.default.fileExists(atPath: registry.artifactDirectory(tenant: Self.tenant, kind: .recommender, version: names[0]).path))
+        #expect(!FileManager.default.fileExists(atPath: registry.artifactDirectory(tenant: Self.tenant, kind: .recommender, version: names[0])!.path))
         try await t.finish()
     }
 
@@ -89,7 +89,7 @@ struct RegistryTests {
         #expect(!all.contains { $0.status == .staging }, "the abandoned staging version is gone")
         #expect(try await unknownVersions(t.db, registry).isEmpty, "documents of unknown versions are swept")
         #expect(!FileManager.default.fileExists(atPath: stray.path), "orphan artifact folders are pruned")
-        #expect(!FileManager.default.fileExists(atPath: registry.artifactDirectory(tenant: Self.tenant, kind: .recommender, version: doomed.version).path))
+        #expect(!FileManager.default.fileExists(atPath: registry.artifactDirectory(tenant: Self.tenant, kind: .recommender, version: doomed.version)!.path))
         try await t.finish()
     }
 

@@ -61,6 +61,7 @@ import Testing
         let riskBefore = try await results.risk(tenant: tenant, learner: l)
         var config = StreamingFixture.consumerConfiguration(fx.subscription, asOf: t + 86_400_000_000)
         config.refreshDebounce = .milliseconds(50)
+        config.artifacts = .folder(fx.dir.appendingPathComponent("models"))  // where the run above published
         _ = try await fx.runConsumer(config) {
             let r = try await StoreLayout.recommendations.collection(in: scope)
                 .findOne(["model_version": .string(recVersion), "learner_id": .string(l)])

@@ -84,7 +84,7 @@ public struct RecommenderPhase: TenantPhase {
         }
         let doc = ModelVersionDocument(
             kind: .recommender, version: version, metrics: metrics, trained_at: context.startedAt,
-            artifact: context.registry.artifactDirectory(tenant: context.tenant, kind: .recommender, version: version).path,
+            artifact: context.registry.artifactLocation(tenant: context.tenant, kind: .recommender, version: version),
             data_window_start: date(agg.firstEventAt), data_window_end: date(agg.cutoffs.score), hyperparameters: hyper,
             notes: note.map { [$0] })
         let lists = RecommendationLists(agg: agg, catalog: context.catalog, tenant: context.tenantName, model: model, data: data,

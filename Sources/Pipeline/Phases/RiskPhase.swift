@@ -140,7 +140,7 @@ public struct RiskPhase: TenantPhase {
         }
         let doc = ModelVersionDocument(
             kind: .risk, version: version, metrics: metrics, trained_at: context.startedAt,
-            artifact: context.registry.artifactDirectory(tenant: context.tenant, kind: .risk, version: version).path,
+            artifact: context.registry.artifactLocation(tenant: context.tenant, kind: .risk, version: version),
             data_window_start: date(agg.firstEventAt), data_window_end: date(agg.cutoffs.score), hyperparameters: hyper,
             feature_schema: b.schema, notes: b.notes.isEmpty ? nil : b.notes)
 
