@@ -404,7 +404,7 @@ enum OpenAPIDocument {
     ],
     "operationId": "triggerJob",
     "summary": "Queue runs of a job now",
-    "description": "One run per tenant, queued now and carried out by the scheduler (any replica) under a lease. `tenants`\ndefaults to the job's (for a `data_scientist`: its own tenant, which the job must cover); `params` override\nthe job file's and are checked against the job kind (an unknown parameter or a value out of range is 400,\nnaming it). A job that does not cover a data scientist's tenant, or another tenant named in `tenants`, is\n404; `source` and `catalog` may be set by a `platform_admin` only (else 403).\n",
+    "description": "One run per tenant, queued now and carried out by the scheduler (any replica) under a lease. `tenants`\ndefaults to the job's (for a `data_scientist`: its own tenant, which the job must cover); `params` override\nthe job file's and are checked against the job kind (an unknown parameter or a value out of range is 400,\nnaming it). A job that does not cover a data scientist's tenant, or another tenant named in `tenants`, is\n404; `source` and `catalog` may be set by a `platform_admin` only (else 403). A `data_scientist`'s\nparameters are also checked against the job's `limits` (defaults: factors 128, iterations 50, top_k 100;\n400 naming the parameter and the limit); a `platform_admin` keeps the job kind's full ranges. A tenant\nthat already has the job's `max_queued` runs from triggers queued or running (default 3) is refused with\n429 `too_many_runs`, and a data scientist's tenant past 10 triggers at once or 10 a minute with 429\n`rate_limited`; both say when to try again in `Retry-After`.\n",
     "parameters": [
      {
       "$ref": "#/components/parameters/job"
@@ -453,6 +453,9 @@ enum OpenAPIDocument {
      },
      "413": {
       "$ref": "#/components/responses/TooLarge"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRuns"
      },
      "503": {
       "$ref": "#/components/responses/JobsUnavailable"
@@ -847,6 +850,25 @@ enum OpenAPIDocument {
    },
    "JobsUnavailable": {
     "description": "This server runs no job catalog (`jobs_unavailable`; start it with `--jobs-dir`).",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/Error"
+      }
+     }
+    }
+   },
+   "TooManyRuns": {
+    "description": "`too_many_runs`: the job's `max_queued` runs from triggers are queued or running for a tenant; or `rate_limited`: the caller's tenant triggered too many runs too fast. Try again after `Retry-After`.",
+    "headers": {
+     "Retry-After": {
+      "description": "Seconds to wait before triggering again.",
+      "schema": {
+       "type": "integer",
+       "minimum": 1
+      }
+     }
+    },
     "content": {
      "application/json": {
       "schema": {

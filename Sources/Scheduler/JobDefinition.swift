@@ -14,6 +14,8 @@ public import Pipeline
 /// timeout: 2h
 /// retries: {max: 3, backoff: exponential, initial: 1m}
 /// missed_runs: run_once
+/// max_queued: 3
+/// limits: {data_scientist: {factors: 128, iterations: 50, top_k: 100}}
 /// ```
 public struct JobDefinition: Sendable {
     /// 1–64 of `a–z A–Z 0–9 . _ -`, starting with a letter or digit.
@@ -33,13 +35,19 @@ public struct JobDefinition: Sendable {
     /// Live runs of this job at once over all tenants and replicas (`nil`: no limit but the global ones).
     public var concurrency: Int?
     public var history: RetentionPolicy
+    /// Queued and running runs made by triggers, per (job, tenant); a trigger beyond it is refused
+    /// (`SchedulerError.tooManyRuns`, HTTP 429). Default 3.
+    public var maxQueued: Int
+    /// Per-role upper bounds on the parameters a caller sets (`ParameterLimits.defaults` unless the file says more).
+    public var limits: ParameterLimits
     /// The file it came from.
     public var file: String
 
     public init(name: String, kind: JobKind, schedule: CronSchedule, tenants: TenantChoice = .all, params: [String: String] = [:],
                 timeout: Duration? = nil, retries: RetryPolicy = RetryPolicy(), missedRuns: MissedRunPolicy = .runOnce,
                 priority: Int = 0, concurrency: Int? = nil, history: RetentionPolicy = RetentionPolicy(), file: String = "",
-                description: String? = nil) {
+                description: String? = nil, maxQueued: Int = JobDefinition.defaultMaxQueued,
+                limits: ParameterLimits = .defaults) {
         self.name = name
         self.kind = kind
         self.schedule = schedule
@@ -53,7 +61,12 @@ public struct JobDefinition: Sendable {
         self.history = history
         self.file = file
         self.description = description
+        self.maxQueued = maxQueued
+        self.limits = limits
     }
+
+    /// `max_queued` when a job file does not set it.
+    public static let defaultMaxQueued = 3
 
     /// True when `name` is a valid job name.
     public static func isValidName(_ name: String) -> Bool {

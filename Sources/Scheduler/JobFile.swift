@@ -6,7 +6,7 @@ import Yams
 public enum JobFile {
     /// Keys a job file may have.
     static let keys: Set<String> = ["name", "description", "kind", "schedule", "time_zone", "tenants", "source", "catalog", "params",
-                                    "timeout", "retries", "missed_runs", "priority", "concurrency", "history"]
+                                    "timeout", "retries", "missed_runs", "priority", "concurrency", "history", "max_queued", "limits"]
 
     /// Reads and checks one file.
     public static func load(_ path: String) throws -> JobDefinition {
@@ -217,7 +217,43 @@ public enum JobFile {
                 if let (_, n) = value("keep", in: m) { def.history.keep = try int(n, "history.keep", 1...100_000) }
                 if let (_, n) = value("max_age", in: m) { def.history.maxAge = try duration(n, "history.max_age") }
             }
+            if let (_, node) = value("max_queued") { def.maxQueued = try int(node, "max_queued", 1...10_000) }
+            if let (_, node) = value("limits") { def.limits = ParameterLimits.defaults.merging(try limits(node, kind: kind)) }
             return def
+        }
+
+        /// `limits: {data_scientist: {factors: 128, …}}`: per role, numeric parameters of the kind, each within the
+        /// kind's range.
+        func limits(_ node: Node, kind: JobKind) throws -> [String: [String: Double]] {
+            let role = ParameterLimits.limitedRole
+            guard let m = node.mapping else { throw fail(node, "limits", "a mapping such as {\(role): {factors: 128, iterations: 50}}") }
+            var out: [String: [String: Double]] = [:]
+            for (k, v) in m {
+                let name = k.string ?? "?"
+                guard name == role else {
+                    let why = name == "platform_admin" ? "platform_admin keeps the job kind's full ranges" : "unknown role '\(name)'"
+                    throw fail(k, "limits.\(name)", "\(why); limits apply to \(role)")
+                }
+                guard let params = v.mapping else { throw fail(v, "limits.\(name)", "a mapping of parameter to largest value, such as {factors: 128}") }
+                let numeric = ParameterLimits.numeric.intersection(kind.parameters).map(\.rawValue).sorted()
+                var limits: [String: Double] = [:]
+                for (pk, pv) in params {
+                    let p = pk.string ?? "?"
+                    let field = "limits.\(name).\(p)"
+                    guard numeric.contains(p) else {
+                        throw fail(pk, field, numeric.isEmpty ? "\(kind.name) takes no numeric parameter to limit"
+                                                             : "not a numeric parameter of \(kind.name); limits take \(numeric.joined(separator: ", "))")
+                    }
+                    let text = try scalar(pv, field)
+                    guard let limit = Double(text), limit.isFinite else { throw fail(pv, field, "'\(text)' is not a number") }
+                    do { try JobDefinition.validate(params: [p: text], kind: kind) } catch let SchedulerError.invalidParameter(_, message) {
+                        throw fail(pv, field, "a limit beyond the kind's range: \(message)")
+                    }
+                    limits[p] = limit
+                }
+                out[name] = limits
+            }
+            return out
         }
     }
 }

@@ -17,6 +17,8 @@ public struct JobService: Sendable {
     public let tenants: any TenantDirectory
     public let clock: any SchedulerClock
     let store: RunStore
+    /// Whether the unique index of queue slots is known to exist (made by the first trigger).
+    let queueIndex = OnceFlag()
 
     public init(catalog: JobCatalog, db: MongoDatabase, tenants: (any TenantDirectory)? = nil,
                 clock: any SchedulerClock = SystemSchedulerClock()) {
@@ -72,19 +74,28 @@ public struct JobService: Sendable {
 
     /// Queues one run per tenant now (`lodestar jobs trigger`, `POST /v1/jobs/{name}/runs`). `tenants` defaults to the
     /// job's (for `.tenant(T)` access: T, which the job must cover); `params` override the job file's and are
-    /// checked against the job kind.
+    /// checked against the job kind and the caller's `limits`. A tenant that already has the job's `max_queued` runs
+    /// from triggers queued or running refuses the whole trigger (`SchedulerError.tooManyRuns`).
     public func trigger(_ name: String, tenants requested: [String]? = nil, params: [String: String] = [:], access: JobAccess,
                         requestedBy: String? = nil, priority: Int? = nil) async throws -> [RunView] {
         guard let job = catalog.job(named: name) else { throw SchedulerError.unknownJob(name) }
-        let merged = try mergedParams(job, params)
+        let merged = try mergedParams(job, params, access: access)
         let list = try await tenantList(job, requested, merged, access: access)
         let now = clock.now()
         let docs = list.map {
             RunFactory.make(job: job, tenant: $0, trigger: .manual, dueAt: now, now: now, params: merged,
                             id: RunFactory.manualID(job: job.name, tenant: $0, now: now), priority: priority, requestedBy: requestedBy)
         }
-        try await store.enqueue(docs)
-        return docs.map(RunView.init)
+        if !queueIndex.isReady {
+            try await store.ensureSlotIndex("queue_slot")
+            queueIndex.markReady()
+        }
+        switch try await store.enqueueTriggered(docs, maxQueued: job.maxQueued) {
+        case .queued(let queued): return queued.map(RunView.init)
+        case .full(let tenant):
+            throw SchedulerError.tooManyRuns(job: job.name, tenant: tenant, limit: job.maxQueued,
+                                             retryAfter: try await store.expectedWait(job: job.name, tenant: tenant))
+        }
     }
 
     /// Queues one run per day from `from` to `to` (inclusive, `YYYY-MM-DD`) and tenant, each with its cutoff set to
@@ -100,7 +111,7 @@ public struct JobService: Sendable {
         }
         guard a <= b else { throw SchedulerError.invalidRequest("--from \(from) is after --to \(to)") }
         guard b - a < 3660 else { throw SchedulerError.invalidRequest("a backfill covers at most ten years of days") }
-        let merged = try mergedParams(job, params)
+        let merged = try mergedParams(job, params, access: access)
         let list = try await tenantList(job, requested, merged, access: access)
         let now = clock.now()
         let batch = RunFactory.suffix() + RunFactory.suffix()
@@ -160,8 +171,10 @@ public struct JobService: Sendable {
 
     // MARK: helpers
 
-    func mergedParams(_ job: JobDefinition, _ params: [String: String]) throws -> [String: String] {
+    /// The job file's parameters overridden by the caller's, which are checked against the kind and the caller's limits.
+    func mergedParams(_ job: JobDefinition, _ params: [String: String], access: JobAccess) throws -> [String: String] {
         try JobDefinition.validate(params: params, kind: job.kind)
+        try job.limits.check(params, access: access)
         return job.params.merging(params) { _, new in new }
     }
 

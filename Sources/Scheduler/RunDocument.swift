@@ -56,6 +56,12 @@ public struct RunDocument: Codable, Sendable, Equatable {
     public var job_slot: String?
     public var global_slot: String?
     public var group_slot: String?
+    /// The run's round in the fair queue: within a priority, runs are claimed in round order, and each tenant's
+    /// queued runs take consecutive rounds from the round being served, so tenants take turns (see `RunStore+fairness`).
+    public var fair_round: Int64?
+    /// One of the `max_queued` slots of its (job, tenant) that a triggered run holds from its trigger to its end
+    /// (`job|tenant|k`, under a unique sparse index).
+    public var queue_slot: String?
 
     /// The run's live key: one live run per (job, tenant).
     static func liveKey(job: String, tenant: String) -> String { "\(job)|\(tenant)" }

@@ -17,24 +17,28 @@ public struct RunStore: Sendable {
 
     var runs: SystemCollection<RunDocument> { db.system(.jobRuns, as: RunDocument.self) }
 
-    /// The indexes `job_runs` needs (idempotent). Lapsed leases are found through `queue_order`'s `status` prefix (few
+    /// The indexes `job_runs` needs (idempotent). Lapsed leases are found through `fair_queue_order`'s `status` prefix (few
     /// runs are running at once), which saves an index write on every claim, heartbeat and end.
     ///
     /// The slot indexes are made when a slot is first used (`ensureSlotIndex`): every index costs each write, and
     /// most deployments set no limit.
     public static let indexes: [IndexSpec] = [
         IndexSpec(keys: ["live_key": 1], name: "one_live_run_per_job_tenant", unique: true, sparse: true),
-        IndexSpec(keys: ["status": 1, "priority": -1, "due_at": 1], name: "queue_order"),
+        // Claims read the queue in (priority, fair round, due time) order (`RunStore+fairness`). (Databases made
+        // before fair rounds also hold the older `queue_order` index; it can be dropped.)
+        IndexSpec(keys: ["status": 1, "priority": -1, "fair_round": 1, "due_at": 1], name: "fair_queue_order"),
         IndexSpec(keys: ["tenant_id": 1, "job": 1, "created_at": -1], name: "history_by_tenant"),
         IndexSpec(keys: ["job": 1, "created_at": -1], name: "history_by_job"),
         IndexSpec(keys: ["backfill_id": 1, "seq": 1], name: "backfill_order", sparse: true),
     ]
 
-    /// The unique sparse index of a slot field (`job_slot`, `global_slot`, `group_slot`).
+    /// The unique sparse index of a slot field (`job_slot`, `global_slot`, `group_slot`, and `queue_slot`: the
+    /// `max_queued` slots of triggered runs).
     static let slotIndexes: [String: IndexSpec] = [
         "job_slot": IndexSpec(keys: ["job_slot": 1], name: "job_concurrency_slot", unique: true, sparse: true),
         "global_slot": IndexSpec(keys: ["global_slot": 1], name: "global_concurrency_slot", unique: true, sparse: true),
         "group_slot": IndexSpec(keys: ["group_slot": 1], name: "backfill_concurrency_slot", unique: true, sparse: true),
+        "queue_slot": IndexSpec(keys: ["queue_slot": 1], name: "triggered_queue_slot", unique: true, sparse: true),
     ]
 
     /// Creates the unique index of a slot field before runs use it (idempotent).
@@ -50,21 +54,24 @@ public struct RunStore: Sendable {
 
     // MARK: queue
 
-    /// Inserts runs; ids that exist already (a firing another replica enqueued) are left as they are. Returns how
-    /// many were new.
+    /// Inserts runs, each with its fair round (`assignRounds`); ids that exist already (a firing another replica
+    /// enqueued) are left as they are. Returns how many were new.
     @discardableResult
     public func enqueue(_ docs: [RunDocument]) async throws -> Int {
         guard !docs.isEmpty else { return 0 }
+        var docs = docs
+        try await assignRounds(&docs)
         let before = try await runs.count(["_id": ["$in": .array(docs.map { .string($0._id) })]])
         do { try await runs.insertMany(docs) } catch let e as MongoError where e.isDuplicateKey {}
         let after = try await runs.count(["_id": ["$in": .array(docs.map { .string($0._id) })]])
         return after - before
     }
 
-    /// Queued runs whose time has come, best first (priority, then due time, then backfill order).
+    /// Queued runs whose time has come, best first: priority, then fair round (tenants take turns), then due time,
+    /// then backfill order.
     func candidates(now: Date, limit: Int) async throws -> [RunDocument] {
         try await runs.find(["status": .string(RunStatus.queued.rawValue), "not_before": ["$lte": .date(now)]],
-                            sort: ["priority": -1, "due_at": 1, "seq": 1], limit: limit).collect()
+                            sort: ["priority": -1, "fair_round": 1, "due_at": 1, "seq": 1], limit: limit).collect()
     }
 
     /// Running runs whose lease has lapsed (their owner died or hung).
@@ -276,14 +283,16 @@ public struct RunStore: Sendable {
             record.outcome = "interrupted"
             record.error = "the replica shut down before the run finished; queued again"
         }
-        var update: BSONDocument = ["$set": .document(set), "$unset": .document(unset),
-                                    "$push": ["attempts": .document(try BSONEncoder().encode(record))]]
-        if !inc.isEmpty { update["$inc"] = .document(inc) }
         let final: Bool = switch ending {
         case .succeeded, .cancelled: true
         case .failed(_, _, let retryAt): retryAt == nil
         case .interrupted: false
         }
+        // A triggered run holds its queue slot until its end (a retry waits in the queue, still holding it).
+        if final { unset["queue_slot"] = "" }
+        var update: BSONDocument = ["$set": .document(set), "$unset": .document(unset),
+                                    "$push": ["attempts": .document(try BSONEncoder().encode(record))]]
+        if !inc.isEmpty { update["$inc"] = .document(inc) }
         if final { update["$currentDate"] = ["ended_at": true] }
         return (["_id": .string(run._id), "owner": .string(owner), "status": .string(RunStatus.running.rawValue),
                  "attempt": .int64(Int64(run.attempt))], update)
@@ -313,6 +322,7 @@ public struct RunStore: Sendable {
     func abandon(_ run: RunDocument, now: Date, reason: String) async throws -> Bool {
         var unset = Self.slotFields
         unset["progress"] = ""
+        unset["queue_slot"] = ""
         let r = try await runs.updateMany(
             ["_id": .string(run._id), "status": .string(RunStatus.running.rawValue), "owner": .string(run.owner ?? ""),
              "attempt": .int64(Int64(run.attempt)), "lease_expires_at": ["$lt": .date(now)]],
@@ -331,6 +341,7 @@ public struct RunStore: Sendable {
     func cancel(_ id: String, now: Date, reason: String) async throws -> RunDocument? {
         var unset = Self.slotFields
         unset["progress"] = ""
+        unset["queue_slot"] = ""
         let queued = try await runs.updateMany(
             ["_id": .string(id), "status": .string(RunStatus.queued.rawValue)],
             ["$set": ["status": .string(RunStatus.cancelled.rawValue), "ended_at": .date(now), "error": .string(reason)], "$unset": .document(unset)])

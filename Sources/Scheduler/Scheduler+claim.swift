@@ -29,9 +29,10 @@ extension Scheduler {
         }
         let candidates = try await store.candidates(now: now, limit: max(configuration.claimBatch, free) * 3)
         guard !candidates.isEmpty else { return slots - free }
-        // Replicas read the same queue: each starts at its own offset within the best priority's runs, so they
-        // rarely race for the same run while priorities still hold.
-        let top = candidates.prefix { $0.priority == candidates[0].priority }.count
+        // Candidates come in (priority, fair round, due) order: within a priority, tenants take turns. Replicas read
+        // the same queue: each starts at its own offset within the first round of the best priority, so they rarely
+        // race for the same run while priorities and turns still hold.
+        let top = candidates.prefix { $0.priority == candidates[0].priority && $0.fair_round == candidates[0].fair_round }.count
         let offset = top > free ? Int(random() * Double(top)) : 0
         let ordered = Array(candidates[offset..<top] + candidates[..<offset] + candidates[top...])
         let batchStartFree = free

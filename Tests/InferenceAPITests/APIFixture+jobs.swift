@@ -4,7 +4,9 @@ import Scheduler
 
 extension APIFixture {
     /// The job files of the job-route tests: a refresh over every tenant (its export does not exist: these runs are
-    /// only queued, never carried out), a no-op health job over every tenant, and one no-op job per tenant.
+    /// only queued, never carried out; default `max_queued` 3 and `data_scientist` limits), a no-op health job over
+    /// every tenant (room for 100 triggered runs per tenant: the access matrix triggers it many times), and one no-op
+    /// job per tenant.
     static let jobFiles: [(String, String)] = [
         ("nightly-refresh.yaml", """
             name: nightly-refresh
@@ -22,6 +24,7 @@ extension APIFixture {
             schedule: "0 0 1 1 *"
             tenants: all
             retries: {max: 0}
+            max_queued: 100
             """),
         ("only-a.yaml", """
             name: only-a

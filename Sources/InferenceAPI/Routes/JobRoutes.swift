@@ -7,7 +7,10 @@ import Scheduler
 ///
 /// - `GET /v1/jobs`: the jobs with their schedule state and the newest run of each tenant the caller may see
 /// - `POST /v1/jobs/{name}/runs`: queue runs now (`{"tenants": [...], "params": {...}}`, both optional; params are
-///   checked against the job kind)
+///   checked against the job kind and, for a data scientist, the job's `limits`: 400 naming the parameter and the
+///   limit). A (job, tenant) with `max_queued` triggered runs queued or running answers `429 too_many_runs`; a data
+///   scientist's tenant past its trigger rate (`TriggerRateLimiter`: 10 at once, 10 a minute) `429 rate_limited`;
+///   both with `Retry-After` in seconds.
 /// - `GET /v1/runs?job=&tenant=&status=&limit=`: runs, newest first
 /// - `GET /v1/runs/{id}`: one run (status, attempts, owner, times, metrics, error)
 /// - `POST /v1/runs/{id}/cancel`: cancel a queued run at once, a running one within a heartbeat
@@ -19,6 +22,8 @@ import Scheduler
 /// started without a jobs folder) every job route answers 503 `jobs_unavailable`, after the role check.
 struct JobRoutes {
     let jobs: JobService?
+    /// The per-tenant trigger rate of non-platform roles, for this API process.
+    let triggerRate = TriggerRateLimiter()
 
     /// Largest `tenants` list and `params` object a trigger takes.
     static let maximumTenants = 1_000
@@ -186,8 +191,18 @@ struct JobRoutes {
             }
             guard !(list ?? []).isEmpty else { throw APIError(.conflict, code: "no_tenants", "job \(name) has no tenants to run") }
         }
-        let runs = try await Self.mapped {
-            try await service.trigger(name, tenants: list, params: params, access: access, requestedBy: "api:\(principal.subject)")
+        // The trigger rate of non-platform roles counts the triggers that would queue runs (a request refused as
+        // malformed costs nothing).
+        if case .tenant(let own) = access, let wait = triggerRate.take(own) {
+            return Self.tooManyRequests(code: "rate_limited", "your tenant has triggered more than \(Int(triggerRate.burst)) runs at once "
+                                            + "or \(Int(triggerRate.perMinute)) a minute; try again in \(wait) s", retryAfter: wait)
+        }
+        let runs: [RunView]
+        do {
+            runs = try await service.trigger(name, tenants: list, params: params, access: access, requestedBy: "api:\(principal.subject)")
+        } catch let e as SchedulerError {
+            guard case .tooManyRuns(_, _, _, let wait) = e else { throw Self.apiError(e) }
+            return Self.tooManyRequests(code: "too_many_runs", e.description, retryAfter: wait)
         }
         return try JSONResponse.make(Triggered(job: name, runs: runs.map(Run.init)), status: .accepted)
     }
@@ -327,6 +342,13 @@ struct JobRoutes {
         do { return try await body() } catch let e as SchedulerError { throw apiError(e) }
     }
 
+    /// 429 with the API's error body and `Retry-After` (seconds).
+    static func tooManyRequests(code: String, _ message: String, retryAfter: Int) -> Response {
+        var response = APIError.jsonResponse(status: .tooManyRequests, code: code, message: message)
+        response.headers[.retryAfter] = String(max(1, retryAfter))
+        return response
+    }
+
     static func apiError(_ e: SchedulerError) -> APIError {
         switch e {
         case .unknownJob(let n): APIError.notFound("no job '\(n)'")
@@ -337,6 +359,8 @@ struct JobRoutes {
         case .invalidRequest(let m): APIError.invalidBody(m)
         case .conflict(let m): APIError(.conflict, code: "conflict", m)
         case .noTenants: APIError(.conflict, code: "no_tenants", e.description)
+        // The trigger route answers this itself, with `Retry-After`.
+        case .tooManyRuns: APIError(.tooManyRequests, code: "too_many_runs", e.description)
         }
     }
 }
