@@ -191,6 +191,16 @@ def flag(args, name):
     return None
 
 
+def quantity_bytes(text):
+    """A Kubernetes quantity (e.g. 8Gi, 500M) in bytes; None when absent or not understood."""
+    m = re.fullmatch(r"(\d+)(Ki|Mi|Gi|Ti|k|M|G|T)?", str(text or ""))
+    if not m:
+        return None
+    scale = {None: 1, "Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30, "Ti": 1 << 40,
+             "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}[m.group(2)]
+    return int(m.group(1)) * scale
+
+
 def probe_path(container, probe):
     return ((container.get(probe) or {}).get("httpGet") or {}).get("path")
 
@@ -283,6 +293,12 @@ def check_deployment(manifests, dockerfile):
     models = flag(args, "--models-dir") or (env.get("LODESTAR_MODELS_DIR") or {}).get("value")
     if "emptyDir" not in (volume_at(models) or {}):
         problem(f"Deployment: --models-dir {models} must be the mount of an emptyDir (the per-pod artifact cache)")
+    else:
+        limit = quantity_bytes((volume_at(models)["emptyDir"] or {}).get("sizeLimit"))
+        cache_mb = int((env.get("LODESTAR_ARTIFACT_CACHE_MB") or {}).get("value") or settings.get("LODESTAR_ARTIFACT_CACHE_MB") or 2048)
+        if limit is None or limit <= cache_mb << 20:
+            problem(f"Deployment: the artifact cache's emptyDir needs a sizeLimit above LODESTAR_ARTIFACT_CACHE_MB "
+                    f"({cache_mb} MiB), or the kubelet evicts the pod when the cache fills")
     tmp = volume_at("/tmp")
     if "emptyDir" not in (tmp or {}):
         problem("Deployment: /tmp must be an emptyDir (the root filesystem is read-only)")
