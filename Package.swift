@@ -194,7 +194,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SchedulerTests",
-            dependencies: ["LinearAlgebra", "Scheduler", "Pipeline", "MongoStore", "LearningStore", "SampleData", "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["LinearAlgebra", "Scheduler", "Pipeline", "MongoStore", "LearningStore", "SampleData", "GoogleCloud", "EventSources",
+                           "LodestarTestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["croniter_reference.py"],
             swiftSettings: swiftSettings
         ),
