@@ -5,8 +5,8 @@ import Scheduler
 extension APIFixture {
     /// The job files of the job-route tests: a refresh over every tenant (its export does not exist: these runs are
     /// only queued, never carried out; default `max_queued` 3 and `data_scientist` limits), a no-op health job over
-    /// every tenant (room for 100 triggered runs per tenant: the access matrix triggers it many times), and one no-op
-    /// job per tenant.
+    /// every tenant, and one no-op job per tenant (these three with room for 100 triggered runs per tenant: the access
+    /// matrix triggers them many times).
     static let jobFiles: [(String, String)] = [
         ("nightly-refresh.yaml", """
             name: nightly-refresh
@@ -31,12 +31,14 @@ extension APIFixture {
             kind: noop
             schedule: "0 0 1 1 *"
             tenants: [\(tenantA.rawValue)]
+            max_queued: 100
             """),
         ("only-b.yaml", """
             name: only-b
             kind: noop
             schedule: "0 0 1 1 *"
             tenants: [\(tenantB.rawValue)]
+            max_queued: 100
             """),
     ]
 
