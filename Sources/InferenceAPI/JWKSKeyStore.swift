@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import GoogleCloud
 import JWTKit
 import Logging
 
@@ -32,22 +30,38 @@ actor JWKSKeyStore {
         self.logger = logger
     }
 
-    /// The store for a configured source.
+    /// How a configured source is read. Both kinds stop reading past `AuthConfiguration.maximumJWKSBytes`: a file
+    /// is read up to one byte more than the limit, an HTTPS body is cut off as it arrives (or at once when its
+    /// `Content-Length` says more), never buffered whole first.
     static func fetcher(for source: AuthConfiguration.JWKSSource) -> @Sendable () async throws -> Data {
+        let limit = AuthConfiguration.maximumJWKSBytes
         switch source {
         case .file(let url):
-            return { try Data(contentsOf: url) }
+            return { try readFile(url, limit: limit) }
         case .url(let url):
             return {
-                var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 5)
-                request.setValue("application/json", forHTTPHeaderField: "Accept")
-                let (data, response) = try await URLSession.shared.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                guard status == 200 else { throw AuthConfiguration.Invalid(description: "JWKS endpoint answered HTTP \(status)") }
-                guard data.count <= 1 << 20 else { throw AuthConfiguration.Invalid(description: "JWKS larger than 1 MiB") }
-                return data
+                let request = HTTPRequest(url: url, headers: ["Accept": "application/json"], maxResponseBytes: limit, timeout: .seconds(5))
+                let response: HTTPResponse
+                do {
+                    response = try await URLSessionTransport.shared.send(request)
+                } catch HTTPTransportError.responseTooLarge {
+                    throw AuthConfiguration.Invalid(description: "JWKS larger than \(limit) bytes")
+                }
+                guard response.status == 200 else {
+                    throw AuthConfiguration.Invalid(description: "JWKS endpoint answered HTTP \(response.status)")
+                }
+                return response.body
             }
         }
+    }
+
+    /// At most `limit` bytes of a file (reading stops at `limit + 1`: a larger file is refused unread beyond that).
+    static func readFile(_ url: URL, limit: Int) throws -> Data {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        let data = try handle.read(upToCount: limit + 1) ?? Data()
+        guard data.count <= limit else { throw AuthConfiguration.Invalid(description: "JWKS larger than \(limit) bytes") }
+        return data
     }
 
     /// Fetches now (start-up); returns the number of usable keys.

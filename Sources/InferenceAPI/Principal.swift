@@ -7,16 +7,16 @@ public struct Principal: Sendable, Equatable {
     /// The token's tenant; `nil` only for a platform administrator without one.
     public let tenant: TenantID?
     public let roles: Set<Role>
-    /// Organisations a tenant administrator is limited to; `nil` = the whole tenant.
-    public let orgIDs: [String]?
+    /// The organisations a tenant administrator reaches (`org_ids`; none without the claim, all with `["*"]`).
+    public let organisations: OrganisationScope
     /// The learner a `learner` token speaks for.
     public let learnerID: String?
 
-    public init(subject: String, tenant: TenantID?, roles: Set<Role>, orgIDs: [String]?, learnerID: String?) {
+    public init(subject: String, tenant: TenantID?, roles: Set<Role>, organisations: OrganisationScope, learnerID: String?) {
         self.subject = subject
         self.tenant = tenant
         self.roles = roles
-        self.orgIDs = orgIDs
+        self.organisations = organisations
         self.learnerID = learnerID
     }
 

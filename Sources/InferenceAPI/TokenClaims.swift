@@ -1,7 +1,8 @@
 public import Foundation
 public import JWTKit
 
-/// The claims of a Lodestar bearer token: `sub`, `tenant_id`, `roles`, optional `org_ids` and `learner_id`, and the
+/// The claims of a Lodestar bearer token: `sub`, `tenant_id`, `roles`, optional `org_ids` (a tenant administrator's
+/// organisations; `["*"]` = the whole tenant, absent = none: see ``OrganisationScope``) and `learner_id`, and the
 /// registered time and audience claims. Signature and algorithm are checked by `TokenVerifier` before these are
 /// trusted; the time, issuer and audience rules are checked there too (with the configured clock skew).
 public struct TokenClaims: JWTPayload, Equatable {

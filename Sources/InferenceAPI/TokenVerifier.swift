@@ -5,9 +5,10 @@ public import Logging
 import MongoStore
 
 /// Checks bearer tokens (OWASP JWT cheat sheet): the header's `alg` must be one this server is configured for —
-/// HS256 with the shared secret, RS256/ES256 with a key of the JWKS whose `kid` the token names, each key bound to
-/// its one algorithm — so `alg: none`, an HMAC token "signed" with a public key and any unlisted algorithm are
-/// refused before a signature is looked at. Then `exp` (required), `nbf`, `iat`, issuer and audience (when
+/// HS256 with the shared secret (only without a JWKS, or with `allowDevTokens`), RS256/ES256 with a key of the JWKS
+/// whose `kid` the token names, each key bound to its one algorithm — so `alg: none`, an HMAC token "signed" with a
+/// public key, an HS256 token signed with a leftover development secret beside production keys and any unlisted
+/// algorithm are refused before a signature is looked at. Then `exp` (required), `nbf`, `iat`, issuer and audience (when
 /// configured), and the Lodestar claims (`tenant_id` and ids by the identifier rule).
 ///
 /// Failures throw `APIError.unauthorized` with a short category; the token itself is never logged or echoed.
@@ -27,7 +28,7 @@ public final class TokenVerifier: Sendable {
     public init(configuration: AuthConfiguration, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) async {
         self.configuration = configuration
         self.now = now
-        if let secret = configuration.hmacSecret {
+        if let secret = configuration.hmacSecret, configuration.acceptsHS256 {
             let keys = JWTKeyCollection()
             await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
             hmac = keys
@@ -104,7 +105,10 @@ public final class TokenVerifier: Sendable {
             tenant = id
         }
         guard tenant != nil || roles.contains(.platformAdmin) else { throw APIError.unauthorized("token has no tenant_id") }
-        if let orgs = c.org_ids, orgs.contains(where: { !Identifier.isValid($0) }) {
+        guard let organisations = OrganisationScope(claim: c.org_ids) else {
+            throw APIError.unauthorized("invalid org_ids claim (\"*\" must stand alone)")
+        }
+        if case .organisations(let orgs) = organisations, orgs.contains(where: { !Identifier.isValid($0) }) {
             throw APIError.unauthorized("invalid org_ids claim")
         }
         let subject = c.sub?.value ?? ""
@@ -114,7 +118,7 @@ public final class TokenVerifier: Sendable {
             guard Identifier.isValid(id) else { throw APIError.unauthorized("learner token without a valid learner_id") }
             learner = id
         }
-        return Principal(subject: subject, tenant: tenant, roles: roles, orgIDs: c.org_ids, learnerID: learner)
+        return Principal(subject: subject, tenant: tenant, roles: roles, organisations: organisations, learnerID: learner)
     }
 
     struct Header: Decodable {

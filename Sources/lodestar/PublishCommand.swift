@@ -6,8 +6,8 @@ import LearningEvents
 import Streaming
 
 /// `lodestar publish PATH… --topic T`: replays an export into a topic, one message per valid event (the JSON the
-/// consumer reads), with the learner as ordering key, for backfills and demos. Rows the readers refuse are counted
-/// and not sent.
+/// consumer reads, with the event's tenant in the `tenant_id` attribute the consumer checks the body against), with
+/// the learner as ordering key, for backfills and demos. Rows the readers refuse are counted and not sent.
 struct PublishCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "publish", abstract: "Replay an export (files, folders, globs, gs://) into a Pub/Sub topic, ordered per learner.")
@@ -69,7 +69,7 @@ struct PublishCommand: AsyncParsableCommand {
                 }
                 let e = b.event(at: i, symbols: symbols)
                 let lane = ordering ? Int(Self.hash(e.learnerID) % UInt64(lanes)) : (published + skipped + i) % lanes
-                pending[lane].append(PubSubMessage(data: EventMessage.encode(e), orderingKey: ordering ? e.learnerID : nil))
+                pending[lane].append(EventMessage.message(e, orderingKey: ordering ? e.learnerID : nil))
             }
             try await flush(false)
         }

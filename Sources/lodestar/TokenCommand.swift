@@ -19,7 +19,7 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(help: "The learner of a learner token.")
     var learner: String?
 
-    @Option(help: "An organisation a tenant_admin is limited to (repeatable).")
+    @Option(help: "An organisation a tenant_admin reaches (repeatable); '*' alone = the whole tenant. Without it a tenant_admin reaches no organisation.")
     var org: [String] = []
 
     @Option(help: "Subject (sub claim).")
@@ -36,7 +36,14 @@ struct TokenCommand: AsyncParsableCommand {
         if let tenant, !Identifier.isValid(tenant) { throw ValidationError("invalid tenant id '\(tenant)'") }
         if tenant == nil && !role.contains(Role.platformAdmin.rawValue) { throw ValidationError("give --tenant") }
         if role.contains(Role.learner.rawValue) && learner == nil { throw ValidationError("a learner token needs --learner") }
-        for id in org + [learner].compactMap({ $0 }) where !Identifier.isValid(id) { throw ValidationError("invalid id '\(id)'") }
+        if org.contains(OrganisationScope.tenantWideClaim) {
+            guard org.allSatisfy({ $0 == OrganisationScope.tenantWideClaim }) else {
+                throw ValidationError("--org '*' (the whole tenant) cannot be combined with organisations")
+            }
+        } else {
+            for id in org where !Identifier.isValid(id) { throw ValidationError("invalid organisation id '\(id)'") }
+        }
+        if let learner, !Identifier.isValid(learner) { throw ValidationError("invalid learner id '\(learner)'") }
     }
 
     func run() async throws {
@@ -51,6 +58,12 @@ struct TokenCommand: AsyncParsableCommand {
         let claims = TokenClaims(sub: subject, tenant_id: tenant, roles: role, org_ids: org.isEmpty ? nil : org, learner_id: learner,
                                  expires: now.addingTimeInterval(TimeInterval(ttl)), issuedAt: now,
                                  issuer: config.jwtIssuer, audience: config.jwtAudience.map { [$0] })
+        if config.jwksURL != nil && !config.allowDevTokens {
+            FileHandle.standardError.write(Data("note: LODESTAR_JWKS_URL is set, so a server with this configuration refuses HS256 tokens (LODESTAR_ALLOW_DEV_TOKENS=1 accepts them)\n".utf8))
+        }
+        if role.contains(Role.tenantAdmin.rawValue) && org.isEmpty {
+            FileHandle.standardError.write(Data("note: this tenant_admin token names no organisation, so it reaches none (at-risk pages are empty); pass --org ID, or --org '*' for the whole tenant\n".utf8))
+        }
         print(try await keys.sign(claims))
     }
 }

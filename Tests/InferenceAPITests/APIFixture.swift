@@ -103,12 +103,13 @@ struct APIFixture: Sendable {
 
     /// An API over the fixture's database with HS256 auth (and optionally a JWKS), its own metrics registry and a
     /// warm cache unless told otherwise.
-    func api(jwks: AuthConfiguration.JWKSSource? = nil, issuer: String? = nil, audience: String? = nil, warm: Bool = true,
-             modelsDirectory: URL? = nil, jobs: JobService? = nil, configure: (inout APIConfiguration) -> Void = { _ in }) async throws
+    func api(jwks: AuthConfiguration.JWKSSource? = nil, issuer: String? = nil, audience: String? = nil, allowDevTokens: Bool = false,
+             warm: Bool = true, modelsDirectory: URL? = nil, jobs: JobService? = nil,
+             configure: (inout APIConfiguration) -> Void = { _ in }) async throws
         -> (InferenceAPI, PrometheusCollectorRegistry)
     {
         let auth = try AuthConfiguration(hmacSecret: Array(Self.secret.utf8), jwks: jwks, issuer: issuer, audience: audience,
-                                         jwksMinimumRefresh: 0)
+                                         allowDevTokens: allowDevTokens, jwksMinimumRefresh: 0)
         var logger = Logger(label: "api-test")
         logger.logLevel = .warning
         var config = APIConfiguration(auth: auth, modelsDirectory: modelsDirectory ?? self.modelsDirectory)

@@ -41,7 +41,7 @@ import Testing
             return r.isDisjoint(with: ["service", "tenant_admin", "data_scientist"]) ? 403 : 200
         case .inferLearner:
             if r.contains("service") { return 200 }
-            if r.contains("tenant_admin") { return c.orgs == nil || ownOrg ? 200 : 404 }
+            if r.contains("tenant_admin") { return ownOrg ? 200 : 404 }  // none without org_ids, every one with ["*"]
             if r.contains("learner") { return ownLearner ? 200 : 404 }
             return 403
         case .atRisk:
@@ -69,6 +69,7 @@ import Testing
             Caller(name: "learner", roles: ["learner"], learner: l1, orgs: nil),
             Caller(name: "service", roles: ["service"], learner: nil, orgs: nil),
             Caller(name: "tenant_admin", roles: ["tenant_admin"], learner: nil, orgs: nil),
+            Caller(name: "tenant_admin(*)", roles: ["tenant_admin"], learner: nil, orgs: ["*"]),
             Caller(name: "tenant_admin(own org)", roles: ["tenant_admin"], learner: nil, orgs: [org1]),
             Caller(name: "tenant_admin(other org)", roles: ["tenant_admin"], learner: nil, orgs: ["org-elsewhere"]),
             Caller(name: "data_scientist", roles: ["data_scientist"], learner: nil, orgs: nil),
@@ -84,7 +85,8 @@ import Testing
                     for tenant in [a, b] {
                         for learner in [l1, l2] {
                             let ownTenant = tenant == a, ownLearner = learner == l1
-                            let ownOrg = caller.orgs.map { $0.contains(f.org(APIFixture.tenantA, learner) ?? "") } ?? true
+                            // Organisation scope fails closed: no org_ids = no organisation; ["*"] = the whole tenant.
+                            let ownOrg = caller.orgs == ["*"] || (caller.orgs ?? []).contains(f.org(APIFixture.tenantA, learner) ?? "")
                             // In tenant B the ids of A's learner and course may not exist: the outcome for a caller
                             // of A must still be 404 before anything is looked up.
                             let r: APIResponse
@@ -119,10 +121,14 @@ import Testing
                                 if route == .recommendations || route == .learnerRisk {
                                     #expect(r["learner_id"]?.string == learner)
                                 }
-                                if let orgs = caller.orgs, caller.roles == ["tenant_admin"], route == .atRisk || route == .learnerRisk {
+                                if caller.roles == ["tenant_admin"], caller.orgs != ["*"], route == .atRisk || route == .learnerRisk {
+                                    let orgs = caller.orgs ?? []
                                     for item in (r["items"] ?? r["scores"])?.array ?? [] {
                                         #expect(item["org_id"]?.string.map(orgs.contains) == true, "\(caller) \(route): row of another organisation")
                                     }
+                                }
+                                if caller.roles == ["tenant_admin"], caller.orgs == ["*"], route == .atRisk {
+                                    #expect(r["items"]?.array.isEmpty == false, "a tenant-wide administrator sees the at-risk list")
                                 }
                                 #expect(!r.text.contains(ownTenant ? b : a), "\(caller) \(route): names the other tenant")
                             }

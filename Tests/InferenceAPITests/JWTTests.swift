@@ -36,9 +36,20 @@ import Testing
         try JSONSerialization.data(withJSONObject: ["keys": keys]).write(to: url, options: .atomic)
     }
 
+    /// The issuer and audience of the JWKS tests (required beside a JWKS).
+    static let issuer = "https://idp.example"
+    static let audience = "lodestar"
+
     static func claims(tenant: String = "tenant-000", roles: [String] = ["service"], exp: Date = Date().addingTimeInterval(300),
-                       nbf: Date? = nil, iss: String? = nil, aud: [String]? = nil) -> TokenClaims {
+                       nbf: Date? = nil, iss: String? = issuer, aud: [String]? = [audience]) -> TokenClaims {
         TokenClaims(sub: "s", tenant_id: tenant, roles: roles, expires: exp, notBefore: nbf, issuer: iss, audience: aud)
+    }
+
+    /// A development (HS256) token with the JWKS tests' issuer and audience.
+    static func dev(tenant: String?, roles: [String], sub: String = "test", expires: Date = Date().addingTimeInterval(600),
+                    notBefore: Date? = nil, secret: String = APIFixture.secret) async throws -> String {
+        try await Tokens.make(tenant: tenant, roles: roles, sub: sub, expires: expires, notBefore: notBefore, issuer: issuer,
+                              audience: [audience], secret: secret)
     }
 
     @Test func attacksAreRefused() async throws {
@@ -49,13 +60,14 @@ import Testing
         let (rsa, rsaJWK) = try Self.rsaKey(kid: "rsa-1")
         let (ec, ecJWK) = Self.ecKey(kid: "ec-1")
         try Self.writeJWKS([rsaJWK, ecJWK], to: jwksFile)
-        let (api, _) = try await f.api(jwks: .file(jwksFile), warm: false)
+        // Development tokens stay accepted beside the JWKS here (LODESTAR_ALLOW_DEV_TOKENS), so both kinds of attack run.
+        let (api, _) = try await f.api(jwks: .file(jwksFile), issuer: Self.issuer, audience: Self.audience, allowDevTokens: true, warm: false)
 
         let rsaKeys = JWTKeyCollection()
         await rsaKeys.add(rsa: rsa, digestAlgorithm: .sha256, kid: "rsa-1")
         let ecKeys = JWTKeyCollection()
         await ecKeys.add(ecdsa: ec, kid: "ec-1")
-        let good = try await Tokens.make(tenant: "tenant-000", roles: ["service"])
+        let good = try await Self.dev(tenant: "tenant-000", roles: ["service"])
         let rs256 = try await rsaKeys.sign(Self.claims(), kid: "rsa-1")
         // A key the server has not seen yet, and the key set that will publish it.
         let (rsa2, rsa2JWK) = try Self.rsaKey(kid: "rsa-2")
@@ -114,20 +126,20 @@ import Testing
             let goodParts = good.split(separator: ".")
             let tampered = goodParts[0] + "." + Base64URL.encode(try JSONSerialization.data(withJSONObject: Tokens.payload(tenant: "tenant-001", roles: ["platform_admin"]))) + "." + goodParts[2]
             #expect(try await status(String(tampered)) == 401)
-            #expect(try await status(try await Tokens.make(tenant: "tenant-000", roles: ["service"], secret: "another-secret-of-at-least-32-bytes-long")) == 401)
+            #expect(try await status(try await Self.dev(tenant: "tenant-000", roles: ["service"], secret: "another-secret-of-at-least-32-bytes-long")) == 401)
 
             // Time: expired, not yet valid, no expiry at all; within the clock skew is fine.
-            #expect(try await status(try await Tokens.make(tenant: "tenant-000", roles: ["service"], expires: Date().addingTimeInterval(-120))) == 401)
-            #expect(try await status(try await Tokens.make(tenant: "tenant-000", roles: ["service"], notBefore: Date().addingTimeInterval(600))) == 401)
-            #expect(try await status(try await Tokens.make(tenant: "tenant-000", roles: ["service"], expires: Date().addingTimeInterval(-5))) == 200)
+            #expect(try await status(try await Self.dev(tenant: "tenant-000", roles: ["service"], expires: Date().addingTimeInterval(-120))) == 401)
+            #expect(try await status(try await Self.dev(tenant: "tenant-000", roles: ["service"], notBefore: Date().addingTimeInterval(600))) == 401)
+            #expect(try await status(try await Self.dev(tenant: "tenant-000", roles: ["service"], expires: Date().addingTimeInterval(-5))) == 200)
             let noExp = JWTKeyCollection()
             await noExp.add(hmac: HMACKey(from: Array(APIFixture.secret.utf8)), digestAlgorithm: .sha256)
-            #expect(try await status(try await noExp.sign(TokenClaims(sub: "s", tenant_id: "tenant-000", roles: ["service"], expires: nil))) == 401)
+            #expect(try await status(try await noExp.sign(TokenClaims(sub: "s", tenant_id: "tenant-000", roles: ["service"], expires: nil, issuer: Self.issuer, audience: [Self.audience]))) == 401)
 
             // Claims: a tenant id that breaks the identifier rule, no tenant, a learner token without a learner id.
-            #expect(try await status(try await Tokens.make(tenant: "../tenant-000", roles: ["service"])) == 401)
-            #expect(try await status(try await Tokens.make(tenant: nil, roles: ["service"])) == 401)
-            #expect(try await status(try await Tokens.make(tenant: "tenant-000", roles: ["learner"], sub: "")) == 401)
+            #expect(try await status(try await Self.dev(tenant: "../tenant-000", roles: ["service"])) == 401)
+            #expect(try await status(try await Self.dev(tenant: nil, roles: ["service"])) == 401)
+            #expect(try await status(try await Self.dev(tenant: "tenant-000", roles: ["learner"], sub: "")) == 401)
 
             // Key rotation: a token signed by a key the server has not seen yet is accepted once the JWKS has it
             // (refetched on the unknown kid), and refused while it does not.
@@ -166,6 +178,91 @@ import Testing
         #expect(try AuthConfiguration.jwksSource("https://idp/.well-known/jwks.json") == .url(URL(string: "https://idp/.well-known/jwks.json")!))
         #expect(try AuthConfiguration.jwksSource("/etc/jwks.json") == .file(URL(fileURLWithPath: "/etc/jwks.json")))
         #expect(throws: AuthConfiguration.Invalid.self) { try AuthConfiguration.jwksSource("ftp://x/jwks") }
+    }
+
+    /// Issue 19: with production keys (a JWKS) a leftover development secret mints nothing — an HS256
+    /// `platform_admin` token is 401 on every tenant — unless `LODESTAR_ALLOW_DEV_TOKENS` says otherwise.
+    @Test func hs256RefusedBesideAJWKSUnlessAllowed() async throws {
+        let f = try await APIFixture.shared()
+        let dir = f.dir.appendingPathComponent("jwks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let jwksFile = dir.appendingPathComponent("jwks.json")
+        let (ec, ecJWK) = Self.ecKey(kid: "ec-1")
+        try Self.writeJWKS([ecJWK], to: jwksFile)
+        let ecKeys = JWTKeyCollection()
+        await ecKeys.add(ecdsa: ec, kid: "ec-1")
+        let production = try await ecKeys.sign(Self.claims(), kid: "ec-1")
+        let devAdmin = try await Self.dev(tenant: nil, roles: ["platform_admin"])
+        let devService = try await Self.dev(tenant: "tenant-000", roles: ["service"])
+        for allow in [false, true] {
+            let (api, _) = try await f.api(jwks: .file(jwksFile), issuer: Self.issuer, audience: Self.audience, allowDevTokens: allow, warm: false)
+            #expect(api.configuration.auth.acceptsHS256 == allow)
+            try await api.testApplication.test(.router) { raw in
+                let client = try APIClient(raw)
+                #expect(try await client.get(Self.path, token: production).status == 200, "the JWKS's tokens are accepted")
+                for path in [Self.path, "/v1/tenants/tenant-001/models", "/v1/tenants/tenant-001/at-risk?limit=1"] {
+                    let r = try await client.get(path, token: devAdmin)
+                    #expect(r.status == (allow ? 200 : 401), "allow \(allow) \(path): \(r.status) \(r.text.prefix(200))")
+                }
+                #expect(try await client.get(Self.path, token: devService).status == (allow ? 200 : 401))
+                client.expectConformance()
+            }
+        }
+        // Without a JWKS, HS256 is the development setup and stays accepted.
+        let (plain, _) = try await f.api(warm: false)
+        try await plain.testApplication.test(.router) { raw in
+            let client = try APIClient(raw)
+            #expect(try await client.get(Self.path, token: devService).status == 200)
+        }
+    }
+
+    /// Issue 19: a JWKS location is `https://`, `file://` or a path — never `http://` — and a JWKS needs the issuer and
+    /// the audience (what `serve` checks before it starts).
+    @Test func jwksLocationsAndRequiredIssuerAndAudience() throws {
+        for text in ["http://idp.example/.well-known/jwks.json", "HTTP://idp.example/jwks", "http://127.0.0.1:8080/jwks"] {
+            #expect { try AuthConfiguration.jwksSource(text) } throws: { e in
+                (e as? AuthConfiguration.Invalid)?.description.contains("must be https:// or file://") == true
+            }
+        }
+        #expect(try AuthConfiguration.jwksSource("https://idp.example/jwks") == .url(URL(string: "https://idp.example/jwks")!))
+        #expect(try AuthConfiguration.jwksSource("file:///etc/lodestar/jwks.json") == .file(URL(string: "file:///etc/lodestar/jwks.json")!))
+        #expect(try AuthConfiguration.jwksSource("jwks.json") == .file(URL(fileURLWithPath: "jwks.json")))
+        #expect(throws: AuthConfiguration.Invalid.self) { try AuthConfiguration.jwksSource("https://") }
+
+        let jwks = AuthConfiguration.JWKSSource.file(URL(fileURLWithPath: "/etc/jwks.json"))
+        func refusal(_ issuer: String?, _ audience: String?) -> String? {
+            do {
+                _ = try AuthConfiguration(jwks: jwks, issuer: issuer, audience: audience)
+                return nil
+            } catch { return "\(error)" }
+        }
+        #expect(refusal(nil, nil)?.contains("LODESTAR_JWT_ISSUER and LODESTAR_JWT_AUDIENCE must be set") == true, "\(refusal(nil, nil) ?? "")")
+        #expect(refusal(nil, "lodestar")?.contains("LODESTAR_JWT_ISSUER must be set") == true)
+        #expect(refusal("https://idp.example", nil)?.contains("LODESTAR_JWT_AUDIENCE must be set") == true)
+        #expect(refusal("", "") != nil, "empty values count as unset")
+        #expect(refusal("https://idp.example", "lodestar") == nil)
+        // Without a JWKS, issuer and audience stay optional (development).
+        #expect(throws: Never.self) { try AuthConfiguration(hmacSecret: Array(APIFixture.secret.utf8)) }
+        // A secret beside a JWKS is ignored unless allowed, and the description says so.
+        let ignored = try AuthConfiguration(hmacSecret: Array(APIFixture.secret.utf8), jwks: jwks, issuer: "i", audience: "a")
+        #expect(!ignored.acceptsHS256 && ignored.ignoresHMACSecret && "\(ignored)".contains("ignored beside the JWKS"))
+        let allowed = try AuthConfiguration(hmacSecret: Array(APIFixture.secret.utf8), jwks: jwks, issuer: "i", audience: "a", allowDevTokens: true)
+        #expect(allowed.acceptsHS256 && !allowed.ignoresHMACSecret)
+    }
+
+    /// The JWKS body limit holds while reading: a file is read up to one byte past the limit, never whole.
+    @Test func jwksLargerThanTheLimitIsRefused() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jwks-limit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let small = dir.appendingPathComponent("small.json"), big = dir.appendingPathComponent("big.json")
+        try Data(repeating: UInt8(ascii: " "), count: 64).write(to: small)
+        try Data(repeating: UInt8(ascii: " "), count: AuthConfiguration.maximumJWKSBytes + 1).write(to: big)
+        #expect(try JWKSKeyStore.readFile(small, limit: 64).count == 64)
+        #expect(throws: AuthConfiguration.Invalid.self) { try JWKSKeyStore.readFile(small, limit: 63) }
+        await #expect { try await JWKSKeyStore.fetcher(for: .file(big))() } throws: { e in
+            "\(e)".contains("JWKS larger than \(AuthConfiguration.maximumJWKSBytes) bytes")
+        }
     }
 
     /// Every log line of a run with good, bad and forged tokens: none carries a token or its signature.

@@ -122,9 +122,11 @@ import Testing
                 if r["tenant_id"]?.string != tenant { why.append("body of tenant \(r["tenant_id"]?.string ?? "?")") }
                 if probe.roles == ["learner"], let l = r["learner_id"]?.string, l != probe.learner { why.append("another learner's data") }
                 if route <= 1 && probe.roles == ["learner"] && learner != probe.learner { why.append("learner route of another learner") }
-                if let orgs = probe.orgs, !probe.roles.contains("service") {
-                    for item in (r["items"] ?? r["scores"])?.array ?? [] where item["org_id"] != nil {
-                        if !(item["org_id"]?.string.map(orgs.contains) ?? false) { why.append("row of organisation \(item["org_id"]?.string ?? "?")") }
+                // A tenant administrator's rows: only of its org_ids (none without the claim: organisation scope fails closed).
+                if probe.roles.contains("tenant_admin"), !probe.roles.contains("service"), route == 1 || route == 2 {
+                    let orgs = probe.orgs ?? []
+                    for item in (r["items"] ?? r["scores"])?.array ?? [] {
+                        if !(item["org_id"]?.string.map(orgs.contains) ?? false) { why.append("row of organisation \(item["org_id"]?.string ?? "none")") }
                     }
                 }
                 // Learner ids in the body must belong to this tenant (ids overlap across tenants, so check names only

@@ -102,7 +102,7 @@ import Testing
         let f = try await APIFixture.shared()
         let (api, _) = try await f.api()
         let tenant = APIFixture.tenantA
-        let token = try await Tokens.make(tenant: tenant.rawValue, roles: ["tenant_admin"])
+        let token = try await Tokens.make(tenant: tenant.rawValue, roles: ["tenant_admin"], orgs: ["*"])  // tenant-wide
         let version = try #require(try await ActiveResults(db: f.db).activeVersion(tenant, .risk)).version
         let all = try await StoreLayout.risk.collection(in: f.db.tenant(tenant)).find(["model_version": .string(version)]).collect()
             .sorted { ($1.risk, $0.learner_id, $0.course_id) < ($0.risk, $1.learner_id, $1.course_id) }

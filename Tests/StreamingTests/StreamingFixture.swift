@@ -60,14 +60,23 @@ struct StreamingFixture {
         try await StoreLayout.courses.upsert(docs, in: db.tenant(try TenantID(validating: tenant)))
     }
 
+    /// Publishes events as the platform's publisher does (`EventMessage.message`: the body and its `tenant_id`
+    /// attribute).
     func publish(_ events: [LearningEvent]) async throws {
-        try await publish(events.map { EventMessage.encode($0) })
+        try await publish(messages: events.map { EventMessage.message($0) })
     }
 
-    func publish(_ payloads: [Data]) async throws {
+    /// Publishes raw bodies with the `tenant_id` attribute `tenant` (none when nil): poison bodies still come from a
+    /// publisher of some tenant.
+    func publish(_ payloads: [Data], tenant: String? = "acme") async throws {
+        let attributes = tenant.map { [EventMessage.tenantAttribute: $0] } ?? [:]
+        try await publish(messages: payloads.map { PubSubMessage(data: $0, attributes: attributes) })
+    }
+
+    func publish(messages: [PubSubMessage]) async throws {
         let ps = try pubsub()
-        for lo in stride(from: 0, to: payloads.count, by: 1000) {
-            _ = try await ps.publish(topic: topic, messages: payloads[lo..<min(payloads.count, lo + 1000)].map { PubSubMessage(data: $0) })
+        for lo in stride(from: 0, to: messages.count, by: 1000) {
+            _ = try await ps.publish(topic: topic, messages: Array(messages[lo..<min(messages.count, lo + 1000)]))
         }
     }
 

@@ -5,7 +5,8 @@ import MongoStore
 
 /// `GET /v1/tenants/{tenant}/at-risk?course_id=&min_risk=&limit=&cursor=`: enrolments by dropout risk, highest first
 /// (ties by learner and course), from the active risk version's stored scores, in pages that follow the
-/// `at_risk_page` index. Roles `service`, `tenant_admin` (only its `org_ids` when set), `platform_admin`.
+/// `at_risk_page` index. Roles `service`, `tenant_admin` (only rows of its `org_ids`: an empty page without the
+/// claim, every row with `org_ids: ["*"]`), `platform_admin`.
 struct AtRiskRoutes {
     let services: APIServices
 

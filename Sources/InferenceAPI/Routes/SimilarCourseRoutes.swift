@@ -2,8 +2,9 @@ import Hummingbird
 import Models
 
 /// `GET /v1/tenants/{tenant}/courses/{course}/similar?limit=`: courses closest to a course by cosine similarity of
-/// the active recommender's course embeddings, among the published courses the caller's organisations may see
-/// (every role of the tenant).
+/// the active recommender's course embeddings, among the published courses the caller may see (every role of the
+/// tenant; `Access.catalogAudience`): a learner those offered to its organisation as its own rows name it, a tenant
+/// administrator those of its `org_ids`. A course the caller may not see is 404, as if it did not exist.
 struct SimilarCourseRoutes {
     let services: APIServices
 
@@ -40,7 +41,15 @@ struct SimilarCourseRoutes {
         guard case .ials(let model) = snapshot.engine else {
             throw APIError(.notFound, code: "no_model", "this tenant's recommender has no course embeddings (popularity model)")
         }
-        let orgs = Access.organisations(principal)
+        let orgs: [String]?
+        switch Access.catalogAudience(principal) {
+        case .tenant: orgs = nil
+        case .organisations(let list): orgs = list
+        case .learner(let learner):
+            // From the learner's rows, never from the token nor from its absence: no row naming an organisation
+            // leaves the whole-tenant courses only.
+            orgs = LearnerOrganisation.of(try await services.cache.learners.rows(tenant, learner)).map { [$0] } ?? []
+        }
         let catalog = snapshot.catalog
         guard let index = model.courses.index(of: course), catalog.isVisible(index, to: orgs) else {
             throw APIError.notFound("no such course in the model")

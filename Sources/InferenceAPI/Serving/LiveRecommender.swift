@@ -40,8 +40,7 @@ struct LiveRecommender: Sendable {
         -> LiveRecommendations
     {
         let courses = snapshot.courses
-        // The learner's organisation: that of the most recently updated row that names one.
-        let org = rows.filter { $0.org_id != nil }.max { ($0.as_of, $0.course_id) < ($1.as_of, $1.course_id) }?.org_id
+        let org = LearnerOrganisation.of(rows)
         let allowed = snapshot.catalog.mask(for: org)
         var taken = Set<Int>()
         var weights: [Int: Float] = [:]
