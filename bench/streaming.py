@@ -397,7 +397,9 @@ def main():
         if f.get("org_id"):
             ev["org_id"] = f["org_id"]
         t0 = time.perf_counter()
-        http.post(publish_url, json={"messages": [{"data": base64.b64encode(json.dumps(ev).encode()).decode()}]}).raise_for_status()
+        # The tenant_id attribute is the consumer's trust boundary (a message without it is quarantined).
+        http.post(publish_url, json={"messages": [{"data": base64.b64encode(json.dumps(ev).encode()).decode(),
+                                                   "attributes": {"tenant_id": r["tenant_id"]}}]}).raise_for_status()
         while True:
             doc = db.learner_recommendations.find_one({"_id": r["_id"]}, {"computed_at": 1})
             if doc["computed_at"] != before:

@@ -8,7 +8,7 @@ enum OpenAPIDocument {
   "title": "Lodestar inference API",
   "version": "1.0.0",
   "summary": "Live course recommendations, dropout risk, at-risk lists and similar courses per tenant; jobs and their runs.",
-  "description": "Every `/v1` route needs a bearer JWT (HS256 for development, RS256/ES256 through a JWKS for production) with the\nclaims `sub`, `tenant_id`, `roles` and, as needed, `org_ids` and `learner_id`. A path tenant other than the\ntoken's answers 404 (only `platform_admin` reaches every tenant). Errors are `{\"error\": {\"code\", \"message\"}}`.\nIdentifiers (tenant, learner, course) are 1–128 characters of `A–Z a–z 0–9 . _ : @ -`, not starting with `.`.\n\nThis file is the contract: `Sources/InferenceAPI/OpenAPIDocument.swift` embeds it as JSON (regenerate with\n`scripts/openapi-embed`), the test suite checks every response of every route against it, and CI runs\nschemathesis against a live server.\n"
+  "description": "Every `/v1` route needs a bearer JWT (HS256 for development, RS256/ES256 through a JWKS for production) with the\nclaims `sub`, `tenant_id`, `roles` and, as needed, `org_ids` and `learner_id`. A path tenant other than the\ntoken's answers 404 (only `platform_admin` reaches every tenant). Organisation scope fails closed: a\n`tenant_admin` reaches the organisations of its `org_ids`, none without the claim, the whole tenant only with\n`org_ids: [\"*\"]`; a learner's organisation is read from its own rows, never from the token.\nErrors are `{\"error\": {\"code\", \"message\"}}`.\nIdentifiers (tenant, learner, course) are 1–128 characters of `A–Z a–z 0–9 . _ : @ -`, not starting with `.`.\n\nThis file is the contract: `Sources/InferenceAPI/OpenAPIDocument.swift` embeds it as JSON (regenerate with\n`scripts/openapi-embed`), the test suite checks every response of every route against it, and CI runs\nschemathesis against a live server.\n"
  },
  "servers": [
   {
@@ -90,7 +90,7 @@ enum OpenAPIDocument {
     ],
     "operationId": "getLearnerRisk",
     "summary": "The stored dropout-risk scores of one learner (one per live enrolment)",
-    "description": "From the active risk version. Roles: `learner` (itself), `service`, `tenant_admin` (only enrolments of its\n`org_ids` when set), `platform_admin`.\n",
+    "description": "From the active risk version. Roles: `learner` (itself), `service`, `tenant_admin` (only enrolments of its\n`org_ids`: none without the claim, all with `[\"*\"]`), `platform_admin`.\n",
     "parameters": [
      {
       "$ref": "#/components/parameters/tenant"
@@ -187,7 +187,7 @@ enum OpenAPIDocument {
     ],
     "operationId": "listAtRisk",
     "summary": "Enrolments by dropout risk, highest first, in pages",
-    "description": "Sorted by risk (descending), then learner and course. Pass `next_cursor` as `cursor` for the next page; a\ncursor stays on the version it started with. Roles: `service`, `tenant_admin` (only its `org_ids` when\nset), `platform_admin`.\n",
+    "description": "Sorted by risk (descending), then learner and course. Pass `next_cursor` as `cursor` for the next page; a\ncursor stays on the version it started with. Roles: `service`, `tenant_admin` (only its `org_ids`: an\nempty page without the claim, every row with `[\"*\"]`), `platform_admin`.\n",
     "parameters": [
      {
       "$ref": "#/components/parameters/tenant"
@@ -265,7 +265,7 @@ enum OpenAPIDocument {
     ],
     "operationId": "getSimilarCourses",
     "summary": "Courses most similar to a course (cosine of course embeddings)",
-    "description": "Among the published courses the caller's organisations may see. Every role of the tenant.",
+    "description": "Among the published courses the caller may see: a learner those offered to its organisation (read from its\nown rows; none named: the whole-tenant courses only), a `tenant_admin` those of its `org_ids` (all with\n`[\"*\"]`), `service`, `data_scientist` and `platform_admin` every published course. A course the caller may\nnot see is 404. Every role of the tenant.\n",
     "parameters": [
      {
       "$ref": "#/components/parameters/tenant"
