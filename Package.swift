@@ -166,7 +166,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The executable's commands, run as a process (the binary beside the test bundle).
-        .testTarget(name: "lodestarTests", dependencies: ["lodestar", "LodestarTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "lodestarTests", dependencies: ["lodestar", "MongoStore", "LodestarTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PipelineTests",

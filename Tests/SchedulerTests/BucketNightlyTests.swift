@@ -1,8 +1,5 @@
 import EventSources
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GoogleCloud
 import LearningStore
 import LinearAlgebra
@@ -20,41 +17,16 @@ import Testing
 /// every active version.
 @Suite struct BucketNightlyTests {
     /// A generated export uploaded to a new bucket: `events/…` and `courses/…`.
-    static func bucketExport(tenants: Int = 2, learners: Int = 300) async throws -> (GCSClient, String) {
-        let host = try TestEnvironment.storageEmulatorHost()
-        let gcs = GCSClient(endpoint: URL(string: host)!)
-        let bucket = "exports-\(UInt32.random(in: 0...UInt32.max))"
-        var create = URLRequest(url: URL(string: "\(host)/storage/v1/b")!)
-        create.httpMethod = "POST"
-        create.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        create.httpBody = Data(#"{"name":"\#(bucket)"}"#.utf8)
-        let (_, response) = try await URLSession.shared.data(for: create)
-        try #require((response as? HTTPURLResponse)?.statusCode == 200)
+    static func bucketExport(tenants: Int = 2, learners: Int = 300) async throws -> (GCSClient, TestBucket) {
+        let bucket = try await TestBucket.create("exports")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-bucket-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         _ = try await runOnDedicatedThread { _ in
             try Generator(config: GeneratorConfig(tenants: tenants, learners: learners, seed: 11))
                 .run(directory: dir.path, format: .ndjson, codec: .null, gzip: false, rowsPerFile: 1_000_000)
         }
-        for table in ["events", "courses"] {
-            for name in try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(table).path) {
-                let data = try Data(contentsOf: dir.appendingPathComponent(table).appendingPathComponent(name))
-                try await gcs.upload(bucket: bucket, name: "\(table)/\(name)", data: data)
-            }
-        }
-        return (gcs, bucket)
-    }
-
-    /// The shipped job file's text with its source and catalog pointed at `bucket`.
-    static func shippedNightly(bucket: String) throws -> String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("jobs/nightly-refresh.yaml"), encoding: .utf8)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let source = try #require(lines.firstIndex { $0.hasPrefix("source:") }, "the shipped nightly job names a source")
-        lines[source] = "source: gs://\(bucket)/events/"
-        lines.removeAll { $0.hasPrefix("catalog:") || $0.hasPrefix("# catalog:") }
-        lines.insert("catalog: gs://\(bucket)/courses/", at: source + 1)
-        return lines.joined(separator: "\n")
+        for table in ["events", "courses"] { try await bucket.upload(folder: dir.appendingPathComponent(table), as: table) }
+        return (GCSClient(endpoint: URL(string: bucket.host)!), bucket)
     }
 
     @Test func shippedNightlyJobRunsFromItsCronOverABucketAndPublishesToTheSharedStore() async throws {
@@ -63,7 +35,7 @@ import Testing
         let jobsDir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-jobs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: jobsDir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: jobsDir) }
-        try Self.shippedNightly(bucket: bucket).write(to: jobsDir.appendingPathComponent("nightly-refresh.yaml"), atomically: true, encoding: .utf8)
+        try bucket.shippedNightlyJob().write(to: jobsDir.appendingPathComponent("nightly-refresh.yaml"), atomically: true, encoding: .utf8)
         var job = try #require(try JobCatalog.load(directory: jobsDir.path).jobs.first { $0.name == "nightly-refresh" })
         #expect(job.tenants == .all)
         // The test keeps the shipped schedule, source and catalog; it skips the held-out evaluations to stay quick.
