@@ -1,12 +1,10 @@
 /// Errors of the consumer that name what to fix.
 public enum StreamingError: Error, Sendable, CustomStringConvertible {
-    case artifactMissing(path: String)
     case modelMismatch(tenant: String, version: String, detail: String)
     case invalidConfiguration(String)
 
     public var description: String {
         switch self {
-        case .artifactMissing(let p): "model artifact \(p) cannot be read (is the models folder shared with the batch?)"
         case .modelMismatch(let t, let v, let d): "tenant \(t) risk version \(v): \(d)"
         case .invalidConfiguration(let s): "consumer configuration: \(s)"
         }
