@@ -774,7 +774,7 @@ enum OpenAPIDocument {
     "schema": {
      "$ref": "#/components/schemas/RunID"
     },
-    "example": "nightly-refresh.tenant-000.m20261127T101502Z-3fa9"
+    "example": "nightly-refresh~tenant-000~m20261127T101502Z-3fa9c0e2d1b7a645"
    }
   },
   "responses": {
@@ -889,7 +889,8 @@ enum OpenAPIDocument {
     "type": "string",
     "minLength": 1,
     "maxLength": 256,
-    "pattern": "^[A-Za-z0-9_:@-][A-Za-z0-9._:@-]*$"
+    "pattern": "^[A-Za-z0-9_:@~-][A-Za-z0-9._:@~-]*$",
+    "description": "`<job>~<tenant>~<suffix>` (`~` is in no job name or identifier); runs made before used `.` and keep their ids."
    },
    "RunStatus": {
     "type": "string",
@@ -988,7 +989,7 @@ enum OpenAPIDocument {
      },
      "owner": {
       "type": "string",
-      "description": "The replica that carries (or last carried) the run out: host:pid:uuid."
+      "description": "The replica that carries (or last carried) the run out: host:pid:uuid for a platform_admin; a data_scientist sees replica-<uuid> only (no host or process id), in attempts too."
      },
      "due_at": {
       "type": "string",
@@ -1081,7 +1082,7 @@ enum OpenAPIDocument {
    "RunMetrics": {
     "type": "object",
     "additionalProperties": false,
-    "description": "What the run's pipeline reported for its tenant.",
+    "description": "What the run's pipeline reported. `rows_read`, `rows_valid` and `quarantined` count the whole export (every tenant's rows) and are shown to a `platform_admin` only; the rest are the run's tenant's.",
     "properties": {
      "rows_read": {
       "type": "integer"
@@ -1091,6 +1092,10 @@ enum OpenAPIDocument {
      },
      "quarantined": {
       "type": "integer"
+     },
+     "tenant_rows": {
+      "type": "integer",
+      "description": "Valid rows (events) of the run's tenant."
      },
      "learners": {
       "type": "integer"

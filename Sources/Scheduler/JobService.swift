@@ -57,9 +57,9 @@ public struct JobService: Sendable {
         if case .tenant(let t) = access { filter["tenant_id"] = .string(t) }
         let runs = try await store.find(filter, limit: recent > 0 ? recent : 200)
         var lastRuns: [RunView] = []
-        if recent > 0 { lastRuns = runs.map(RunView.init) } else {
+        if recent > 0 { lastRuns = runs.map { RunView($0, for: access) } } else {
             var seen = Set<String>()
-            for r in runs where seen.insert(r.tenant_id).inserted { lastRuns.append(RunView(r)) }
+            for r in runs where seen.insert(r.tenant_id).inserted { lastRuns.append(RunView(r, for: access)) }
         }
         return JobView(
             name: job.name, description: job.description, kind: job.kind.name, schedule: job.schedule.expression.text,
@@ -91,7 +91,7 @@ public struct JobService: Sendable {
             queueIndex.markReady()
         }
         switch try await store.enqueueTriggered(docs, maxQueued: job.maxQueued) {
-        case .queued(let queued): return queued.map(RunView.init)
+        case .queued(let queued): return queued.map { RunView($0, for: access) }
         case .full(let tenant):
             throw SchedulerError.tooManyRuns(job: job.name, tenant: tenant, limit: job.maxQueued,
                                              retryAfter: try await store.expectedWait(job: job.name, tenant: tenant))
@@ -134,7 +134,7 @@ public struct JobService: Sendable {
         try await store.ensureIndexes()
         try await store.ensureSlotIndex("group_slot")
         try await store.enqueue(docs)
-        return BackfillView(id: backfillID, job: job.name, days: days, tenants: list, concurrency: concurrency, runs: docs.map(RunView.init))
+        return BackfillView(id: backfillID, job: job.name, days: days, tenants: list, concurrency: concurrency, runs: docs.map { RunView($0, for: access) })
     }
 
     /// Runs, newest first, within the caller's access (a `.tenant` caller asking for another tenant gets none).
@@ -150,13 +150,13 @@ public struct JobService: Sendable {
             if let asked = query.tenant, asked != t { return [] }
             filter["tenant_id"] = .string(t)
         }
-        return try await store.find(filter, limit: max(1, min(query.limit, 10_000))).map(RunView.init)
+        return try await store.find(filter, limit: max(1, min(query.limit, 10_000))).map { RunView($0, for: access) }
     }
 
     /// One run (`GET /v1/runs/{id}`).
     public func run(_ id: String, access: JobAccess) async throws -> RunView {
         guard let d = try await store.run(id), access.covers(d.tenant_id) else { throw SchedulerError.runNotFound(id) }
-        return RunView(d)
+        return RunView(d, for: access)
     }
 
     /// Cancels a run: a queued one at once; a running one is stopped by its owner within a heartbeat (a third of the
@@ -166,7 +166,7 @@ public struct JobService: Sendable {
         guard let d = try await store.run(id), access.covers(d.tenant_id) else { throw SchedulerError.runNotFound(id) }
         guard !d.status.isFinal else { throw SchedulerError.conflict("run \(id) has already ended (\(d.status.rawValue))") }
         guard let after = try await store.cancel(id, now: clock.now(), reason: reason) else { throw SchedulerError.runNotFound(id) }
-        return RunView(after)
+        return RunView(after, for: access)
     }
 
     // MARK: helpers

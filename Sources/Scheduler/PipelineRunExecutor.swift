@@ -46,6 +46,7 @@ public struct PipelineRunExecutor: RunExecutor {
         m.quarantined = kind.readsExport ? summary.quarantined : nil
         if let t = summary.tenants.first(where: { $0.tenant == run.tenant_id }) {
             if kind.readsExport {
+                m.tenant_rows = t.events
                 m.learners = t.learners
                 m.courses = t.courses
             }

@@ -79,10 +79,15 @@ public struct AttemptRecord: Codable, Sendable, Equatable {
 }
 
 /// What a run returned (from the pipeline's summary of its tenant).
+///
+/// `rows_read`, `rows_valid` and `quarantined` count the whole export (which holds every tenant's rows): only a
+/// platform administrator sees them (``RunView``). `tenant_rows` and the rest are the run's tenant's.
 public struct RunMetrics: Codable, Sendable, Equatable {
     public var rows_read: Int?
     public var rows_valid: Int?
     public var quarantined: Int?
+    /// Valid rows (events) of the run's tenant.
+    public var tenant_rows: Int?
     public var learners: Int?
     public var courses: Int?
     public var ndcg10: Double?

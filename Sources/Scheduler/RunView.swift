@@ -26,6 +26,7 @@ public struct RunView: Codable, Sendable, Equatable {
     public var requestedBy: String?
     public var attempts: [AttemptRecord]
 
+    /// The whole run, as a platform administrator sees it.
     init(_ d: RunDocument) {
         id = d._id
         job = d.job
@@ -50,6 +51,36 @@ public struct RunView: Codable, Sendable, Equatable {
         cancelRequested = d.cancel_requested ?? false
         requestedBy = d.requested_by
         attempts = d.attempts
+    }
+}
+
+extension RunView {
+    /// The run as a caller with `access` may see it (`JobService` hands out no other view).
+    ///
+    /// A platform administrator sees the whole run. A tenant's data scientist sees its tenant's run without what
+    /// belongs to the platform: the owner and each attempt's owner (`host:pid:uuid`) are reduced to the replica's
+    /// random tag (so attempts on different replicas can still be told apart), and the export-wide row counts
+    /// (`rows_read`, `rows_valid`, `quarantined`: the shared export holds every tenant's rows) are left out; the
+    /// tenant's own (`tenant_rows`, `learners`, `courses`) stay.
+    init(_ d: RunDocument, for access: JobAccess) {
+        self.init(d)
+        guard case .tenant = access else { return }
+        owner = owner.map(Self.replicaTag)
+        for k in attempts.indices { attempts[k].owner = Self.replicaTag(attempts[k].owner) }
+        if var m = metrics {
+            m.rows_read = nil
+            m.rows_valid = nil
+            m.quarantined = nil
+            metrics = m
+        }
+    }
+
+    /// The random part of an owner `host:pid:uuid` (after its last `:`), never the host or the process id; an owner
+    /// of another shape is hidden whole.
+    static func replicaTag(_ owner: String) -> String {
+        let parts = owner.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let tag = parts.last, !tag.isEmpty else { return "hidden" }
+        return "replica-\(tag)"
     }
 }
 

@@ -111,7 +111,7 @@ import Testing
     func csvNoFinalNewlineButComplete() async throws {
         let ok = try await read("ok.csv", Array(([Self.header] + (0..<3).map(csvLine)).joined(separator: "\n").utf8))
         #expect(ok.failures.isEmpty && ok.events.count == 3)
-        let quotedEnd = try await read("q.csv", Array((Self.header + "\n" + csvLine(0) + "\n" + #""e1","t","","l1","c","","enrolled","2026-01-05 10:00:00 UTC","","""#).utf8))
+        let quotedEnd = try await read("q.csv", Array((Self.header + "\n" + csvLine(0) + "\n" + #""e1","t",,"l1","c",,"quiz_submitted","2026-01-05 10:00:00 UTC",,"0.5""#).utf8))
         #expect(quotedEnd.failures.isEmpty && quotedEnd.events.count == 2)
         let short = try await read("short.csv", Array((Self.header + "\ne0,t\n" + csvLine(1) + "\n").utf8))
         #expect(short.failures.isEmpty && short.events.count == 1 && short.quarantined.count == 1)

@@ -64,7 +64,9 @@ import Testing
                 running = try await client.get("/v1/runs/\(id)", token: token)
                 return running?["status"]?.string == "running"
             })
-            #expect(running?["owner"]?.string == "test-host:1:roundtrip")
+            // A data scientist sees the replica's tag, never its host or process id.
+            #expect(running?["owner"]?.string == "replica-roundtrip")
+            #expect(running?.text.contains("test-host") == false)
             #expect(running?["attempt"]?.number == 1)
             #expect(running?["started_at"]?.string != nil && running?["lease_expires_at"]?.string != nil)
             let listed = try await client.get("/v1/runs?job=health&status=running", token: token)

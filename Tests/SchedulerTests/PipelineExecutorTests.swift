@@ -45,6 +45,10 @@ import Testing
         let done = try await service.runs(RunQuery(), access: .platform)
         #expect(done.allSatisfy { $0.status == .succeeded }, "\(done.map { "\($0.id) \($0.status) \($0.error ?? "")" })")
         #expect(done.allSatisfy { ($0.metrics?.rows_read ?? 0) > 1000 && $0.metrics?.quarantined == 0 })
+        // Each run also counts its own tenant's rows (the export holds both tenants'); that is all a data scientist sees.
+        #expect(done.allSatisfy { r in (r.metrics?.tenant_rows ?? 0) > 0 && (r.metrics?.tenant_rows ?? 0) < (r.metrics?.rows_valid ?? 0) })
+        let own = try await service.run(done[0].id, access: .tenant(done[0].tenant))
+        #expect(own.metrics?.rows_read == nil && own.metrics?.rows_valid == nil && own.metrics?.tenant_rows == done[0].metrics?.tenant_rows)
         let withModel = done.filter { $0.metrics?.risk_version != nil }
         #expect(!withModel.isEmpty && withModel.allSatisfy { ($0.metrics?.scored ?? 0) > 0 })
         // A backtest AUC when the tenant has one; a small tenant (heuristic, or too few outcomes for a backtest) has a

@@ -86,7 +86,7 @@ import Testing
             (status, out) = try Self.cli(["jobs", "trigger", "slow", "--tenant", "t1", "--param", "sleep_seconds=15",
                                           "--jobs-dir", jobsDir.path], env: env)
             #expect(status == 0, "\(out)")
-            guard let id = out.split(separator: "\n").last.map({ $0.trimmingCharacters(in: .whitespaces) }), id.hasPrefix("slow.t1.") else {
+            guard let id = out.split(separator: "\n").last.map({ $0.trimmingCharacters(in: .whitespaces) }), id.hasPrefix("slow~t1~") else {
                 Issue.record("no run id in: \(out)")
                 return
             }

@@ -29,7 +29,7 @@ import Testing
         await a.waitForIdle()
         await b.waitForIdle()
         let runs = try await allRuns(t.db)
-        #expect(runs.map(\._id) == ["health.a.20260504T1005Z", "health.b.20260504T1005Z"])
+        #expect(runs.map(\._id) == ["health~a~20260504T1005Z", "health~b~20260504T1005Z"])
         #expect(runs.allSatisfy { $0.status == .succeeded && $0.completions == 1 && $0.attempt == 1 && $0.metrics?.rows_read == 7 })
         #expect(runs.allSatisfy { $0.live_key == nil && $0.attempts.count == 1 })
         #expect(exec.executed.count == 2)
@@ -197,7 +197,7 @@ import Testing
         await s.tick()
         await s.waitForIdle()
         let runs = try await allRuns(t.db)
-        #expect(runs.map(\._id) == ["catcher.a.20260504T1400Z"])
+        #expect(runs.map(\._id) == ["catcher~a~20260504T1400Z"])
         let states = try await t.db.system(.jobs, as: JobStateDocument.self).find([:], sort: ["_id": 1]).collect()
         #expect(states.map(\.missed_firings) == [5, 5])
         #expect(states.allSatisfy { $0.next_due_at == utc("2026-05-04T15:00") })
@@ -251,12 +251,12 @@ import Testing
             #expect(try await eventually { exec.blockedRuns.count == 2 })
             let live = exec.blockedRuns
             // Two at a time (the backfill's limit), one per tenant, the same day for both.
-            #expect(Set(live.map { $0.split(separator: ".")[1] }) == ["a", "b"])
+            #expect(Set(live.map { $0.split(separator: "~")[1] }) == ["a", "b"])
             order += live
             for id in live { exec.release(id) }
             await s.waitForIdle()
         }
-        #expect(order.map { $0.split(separator: ".")[2].prefix(9) } == ["b20260328", "b20260328", "b20260329", "b20260329", "b20260330", "b20260330"])
+        #expect(order.map { $0.split(separator: "~")[2].prefix(9) } == ["b20260328", "b20260328", "b20260329", "b20260329", "b20260330", "b20260330"])
         await #expect(throws: SchedulerError.self) { try await service.backfill("health", from: "2026-03-30", to: "2026-03-28", access: .platform) }
         try await t.finish()
     }
@@ -276,11 +276,11 @@ import Testing
         _ = try await service.trigger("high", access: .platform)
         await s.tick()  // one slot: the high-priority run, though it is newer
         #expect(try await eventually { exec.blockedRuns.count == 1 })
-        #expect(exec.blockedRuns[0].hasPrefix("high."))
+        #expect(exec.blockedRuns[0].hasPrefix("high~"))
         await other.tick()  // eight slots, but `low` allows one live run over all tenants and replicas
         #expect(try await eventually { exec.blockedRuns.count == 2 })
         try await Task.sleep(for: .milliseconds(200))
-        #expect(exec.blockedRuns.filter { $0.hasPrefix("low.") }.count == 1)
+        #expect(exec.blockedRuns.filter { $0.hasPrefix("low~") }.count == 1)
         for id in exec.blockedRuns { exec.release(id) }
         await s.waitForIdle()
         await other.waitForIdle()

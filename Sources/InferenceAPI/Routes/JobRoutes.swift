@@ -278,13 +278,14 @@ struct JobRoutes {
         return value
     }
 
-    /// A run id (`<job>.<tenant>.<suffix>`): 1–256 of `A–Z a–z 0–9 . _ : @ -`, not starting with `.`.
+    /// A run id (`<job>~<tenant>~<suffix>`; `<job>.<tenant>.<suffix>` before): 1–256 of `A–Z a–z 0–9 . _ : @ - ~`,
+    /// not starting with `.`.
     static func runID(_ raw: String?) throws -> String {
         let value = PathParameter.decoded(raw ?? "")
         let ok = (1...256).contains(value.utf8.count) && !value.hasPrefix(".") && value.utf8.allSatisfy { b in
-            (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x5F || b == 0x3A || b == 0x40 || b == 0x2D
+            (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x5F || b == 0x3A || b == 0x40 || b == 0x2D || b == 0x7E
         }
-        guard ok else { throw APIError.invalid("id", "not a run id (1–256 of A–Z a–z 0–9 . _ : @ -, not starting with '.')") }
+        guard ok else { throw APIError.invalid("id", "not a run id (1–256 of A–Z a–z 0–9 . _ : @ - ~, not starting with '.')") }
         return value
     }
 
