@@ -12,7 +12,8 @@ import Foundation
 /// ```
 ///
 /// Files are written whole (an upload stream closed only after every byte was written; a failed upload is
-/// aborted, so no partial file is left under the id) and replaced by deleting the old file first.
+/// aborted, so no partial file is left under the id) with a majority write concern, and replaced by deleting the old
+/// file first.
 public struct TenantFiles: Sendable {
     public let database: MongoDatabase
     public let tenant: TenantID
@@ -155,7 +156,10 @@ public struct TenantFiles: Sendable {
         defer { mongoc_database_destroy(db) }
         let error = lodestar_error_new()
         defer { lodestar_error_free(error) }
-        guard let bucket = mongoc_gridfs_bucket_new(db, nil, nil, error) else {
+        // Majority-acknowledged writes: a file is durable in the replica set before the version recording it can be
+        // activated (a failover cannot lose an artifact that `model_versions` already points at).
+        let opts = try NativeDocument(["writeConcern": ["w": "majority"]], operation: "gridfs", collection: "fs.files")
+        guard let bucket = mongoc_gridfs_bucket_new(db, opts.pointer, nil, error) else {
             throw MongoError.from(error, operation: "gridfs", collection: "fs.files")
         }
         defer { mongoc_gridfs_bucket_destroy(bucket) }
