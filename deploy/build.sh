@@ -4,13 +4,15 @@
 #
 #   bash deploy/build.sh [--configuration release|debug] [--output DIR] [--scratch-path DIR]
 #
-# 1. Installs the Debian build packages (scripts/lib.sh's list, the one scripts/test installs).
+# 1. Installs the Debian build packages (scripts/lib.sh's list, the one scripts/test installs; release adds
+#    libcurl4-openssl-dev, which the static Swift runtime's FoundationNetworking links, and binutils' strip).
 # 2. Builds the `lodestar` product. release (the default): `swift build -c release --static-swift-stdlib`, so the
 #    image needs no Swift runtime. debug: `swift build --product lodestar` with scripts/test's flags (none), so
 #    after its `swift build --build-tests` nothing is rebuilt (about a second); the Swift runtime libraries the
 #    debug binary loads are then staged beside it.
 # 3. Stages the runtime tree in DIR (default .build/deploy):
-#      DIR/app/bin/lodestar, DIR/app/bin/healthcheck   the binary and the image's HEALTHCHECK command
+#      DIR/app/bin/lodestar, DIR/app/bin/healthcheck   the binary (release: debug info stripped, symbols kept) and
+#                                                       the image's HEALTHCHECK command
 #      DIR/app/jobs/*.yaml                              the job files that ship
 #      DIR/app/lib/                                     Swift runtime libraries the binary loads (none when static)
 #      DIR/runtime-packages.txt                         Debian packages the runtime image installs: the owners of
@@ -31,7 +33,7 @@ while [ $# -gt 0 ]; do
         --configuration|-c) configuration="${2:?--configuration needs release or debug}"; shift 2 ;;
         --output|-o) output="${2:?--output needs a folder}"; shift 2 ;;
         --scratch-path) scratch=(--scratch-path "${2:?--scratch-path needs a folder}"); shift 2 ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "deploy/build.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -41,6 +43,9 @@ fail() { echo "deploy/build.sh: $*" >&2; exit 1; }
 # Atlas) and the time-zone database (job files' time_zone).
 EXTRA_RUNTIME_PACKAGES=(ca-certificates tzdata)
 
+# A static Swift runtime links FoundationNetworking's libcurl itself (-lcurl), so a release build needs its
+# development files too (the Swift images ship them; a bare Debian machine does not).
+[ "$configuration" = release ] && APT_PACKAGES+=(libcurl4-openssl-dev binutils)
 ensure_apt
 case "$configuration" in
     release) build=(swift build -c release --static-swift-stdlib --product lodestar "${scratch[@]}") ;;
@@ -58,6 +63,8 @@ bin_path="$(swift build --show-bin-path ${configuration:+-c "$configuration"} "$
 rm -rf "$output"
 mkdir -p "$output/app/bin" "$output/app/jobs" "$output/app/lib"
 cp "$bin_path/lodestar" "$output/app/bin/lodestar"
+# Release: without DWARF (168 → 113 MB), keeping the symbol table, so crash backtraces still name functions.
+if [ "$configuration" = release ]; then strip --strip-debug "$output/app/bin/lodestar"; fi
 cp "$LODESTAR_ROOT/deploy/healthcheck" "$output/app/bin/healthcheck"
 chmod 0755 "$output/app/bin/lodestar" "$output/app/bin/healthcheck"
 shopt -s nullglob
