@@ -156,8 +156,9 @@ done
 [ -n "$port" ] || fail "found no free loopback port"
 scratch_models="$(mktemp -d)"
 (cd "$output/app" && LD_LIBRARY_PATH="$output/app/lib" PORT="$port" LODESTAR_MODELS_DIR="$scratch_models" \
-    MONGODB_URI="mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500&connectTimeoutMS=500" \
-    LODESTAR_JWT_SECRET="$(head -c 32 /dev/urandom | base64)" LODESTAR_JWKS_URL="" exec ./bin/lodestar serve --only api --host 127.0.0.1 --log-level info) > "$output/serve.log" 2>&1 &
+    MONGODB_URI="mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=500&connectTimeoutMS=500" LODESTAR_ARTIFACTS=mongodb \
+    LODESTAR_JWT_SECRET="$(head -c 32 /dev/urandom | base64)" LODESTAR_JWKS_URL="" \
+    exec ./bin/lodestar serve --only api --host 127.0.0.1 --log-level info) > "$output/serve.log" 2>&1 &
 serve_pid=$!
 healthy=""
 for _ in $(seq 1 150); do
