@@ -97,6 +97,21 @@ import Testing
         }
     }
 
+    @Test func triggerRateIsATokenBucketPerTenant() {
+        let limiter = TriggerRateLimiter()
+        let start = ContinuousClock.now
+        for _ in 0..<10 { #expect(limiter.take("t1", now: start) == nil) }
+        #expect(limiter.take("t1", now: start) == 6)  // one token a 6 s
+        #expect(limiter.take("t2", now: start) == nil)  // buckets are per tenant
+        #expect(limiter.take("t1", now: start + .seconds(3)) == 3)
+        #expect(limiter.take("t1", now: start + .seconds(6)) == nil)
+        #expect(limiter.take("t1", now: start + .seconds(6)) == 6)
+        // A quiet minute refills the bucket to its burst, never beyond.
+        let later = start + .seconds(600)
+        for _ in 0..<10 { #expect(limiter.take("t1", now: later) == nil) }
+        #expect(limiter.take("t1", now: later) != nil)
+    }
+
     @Test func parameterLimitsPerRole() async throws {
         let f = try await APIFixture.shared()
         let service = try f.jobService()
