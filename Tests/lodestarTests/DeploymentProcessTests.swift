@@ -139,6 +139,8 @@ import Testing
         let bucket = try await TestBucket.create("exports")
         for table in ["events", "courses"] { try await bucket.upload(folder: exportDir.appendingPathComponent(table), as: table) }
         try FileManager.default.removeItem(at: exportDir)  // nothing local is read from here on
+        (status, out) = try Self.cli(["validate", "gs://\(bucket.name)/events/", "gs://\(bucket.name)/courses/"], env: env)
+        #expect(status == 0 && out.contains("tenant-000"), "validate reads the bucket like every entry point: \(out)")
         try bucket.shippedNightlyJob().write(to: jobsDir.appendingPathComponent("nightly-refresh.yaml"), atomically: true, encoding: .utf8)
 
         var replicas = try (0..<3).map { try Self.start("replica-\($0)", root: root, jobsDir: jobsDir, env: env) }
