@@ -29,7 +29,8 @@ extension JobsCommand {
         @Flag(help: "JSON instead of text.") var json = false
 
         func run() async throws {
-            let j = try await JobsCommand.calling { try await common.service().job(name, access: .platform, recentRuns: runs) }
+            let service = try common.service()
+            let j = try await JobsCommand.calling { try await service.job(name, access: .platform, recentRuns: runs) }
             if json { return try JobsOutput.printJSON(j) }
             print("job:         \(j.name)\(j.description.map { " — \($0)" } ?? "")")
             print("file:        \(j.file)")
@@ -38,6 +39,12 @@ extension JobsCommand {
             print("tenants:     \(j.tenants)")
             print("params:      \(j.params.isEmpty ? "—" : j.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
             print("timeout:     \(j.timeout ?? "none")   retries: \(j.retries)   missed runs: \(j.missedRuns)   priority: \(j.priority)   concurrency: \(j.concurrency.map(String.init) ?? "unlimited")")
+            if let d = service.catalog.job(named: j.name) {
+                let kindTakes = Set(d.kind.parameters.map(\.rawValue))
+                let limits = d.limits.byRole[ParameterLimits.limitedRole, default: [:]].filter { kindTakes.contains($0.key) }
+                    .sorted { $0.key < $1.key }.map { "\($0.key) ≤ \(ParameterLimits.text($0.value))" }
+                print("triggers:    max queued \(d.maxQueued) per tenant   \(ParameterLimits.limitedRole) limits: \(limits.isEmpty ? "none" : limits.joined(separator: ", "))")
+            }
             print("next due:    \(JobsOutput.time(j.nextDueAt)) UTC   last firing: \(JobsOutput.time(j.lastDueAt))")
             if let e = j.lastError { print("last error:  \(e)") }
             print("")

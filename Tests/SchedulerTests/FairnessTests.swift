@@ -197,6 +197,8 @@ import Testing
         #expect(status == 75, "\(out)")
         #expect(out.contains("too_many_runs") && out.contains("max_queued: 3") && out.contains("Retry-After"), "\(out)")
         #expect(try await allRuns(t.db).count == 3)
+        let (showStatus, shown) = try ReplicaProcessTests.cli(["jobs", "show", "quick", "--jobs-dir", jobsDir.path], env: env)
+        #expect(showStatus == 0 && shown.contains("max queued 3 per tenant") && shown.contains("data_scientist limits: none"), "\(shown)")
         try await t.finish()
     }
 }
