@@ -60,11 +60,13 @@ extension RunView {
     /// A platform administrator sees the whole run. A tenant's data scientist sees its tenant's run without what
     /// belongs to the platform: the owner and each attempt's owner (`host:pid:uuid`) are reduced to the replica's
     /// random tag (so attempts on different replicas can still be told apart), and the export-wide row counts
-    /// (`rows_read`, `rows_valid`, `quarantined`: the shared export holds every tenant's rows) are left out; the
-    /// tenant's own (`tenant_rows`, `learners`, `courses`) stay.
+    /// (`rows_read`, `rows_valid`, `quarantined`: the shared export holds every tenant's rows) are left out, as is
+    /// the running count of rows read in the progress text (`read 1200000 rows` shows as `read`); the tenant's own
+    /// (`tenant_rows`, `learners`, `courses`) stay.
     init(_ d: RunDocument, for access: JobAccess) {
         self.init(d)
         guard case .tenant = access else { return }
+        progress = progress.map(Self.withoutRowCount)
         owner = owner.map(Self.replicaTag)
         for k in attempts.indices { attempts[k].owner = Self.replicaTag(attempts[k].owner) }
         if var m = metrics {
@@ -73,6 +75,14 @@ extension RunView {
             m.quarantined = nil
             metrics = m
         }
+    }
+
+    /// A progress text without the export-wide count of a reading phase (`<phase> <n> rows`, as
+    /// `PipelineRunExecutor` writes it), else the text as it is.
+    static func withoutRowCount(_ text: String) -> String {
+        let words = text.split(separator: " ", omittingEmptySubsequences: false)
+        guard words.count >= 3, words.last == "rows", words[words.count - 2].allSatisfy(\.isNumber) else { return text }
+        return words.dropLast(2).joined(separator: " ")
     }
 
     /// The random part of an owner `host:pid:uuid` (after its last `:`), never the host or the process id; an owner

@@ -146,6 +146,13 @@ import Testing
         #expect(RunView.replicaTag("host-without-pid") == "hidden")
         #expect(RunView.replicaTag("host:1:") == "hidden")
     }
+
+    @Test func progressLosesTheExportWideRowCount() {
+        #expect(RunView.withoutRowCount("read 1200000 rows") == "read")
+        #expect(RunView.withoutRowCount("recommender tenant-000") == "recommender tenant-000")
+        #expect(RunView.withoutRowCount("scan newest event per tenant in gs://b/events-*.avro") == "scan newest event per tenant in gs://b/events-*.avro")
+        #expect(RunView.withoutRowCount("read many rows") == "read many rows")
+    }
 }
 
 /// A small seeded generator (SplitMix64).
