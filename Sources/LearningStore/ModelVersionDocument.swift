@@ -13,7 +13,13 @@ public struct ModelVersionDocument: Codable, Sendable, Equatable {
     public var artifact: String
     public var data_window_start: Date?
     public var data_window_end: Date?
+    /// The version's settings for people (`lodestar models list`, the API's models route, the model card). Readers
+    /// use ``recommenderSettings`` / ``riskSettings``, never this map.
     public var hyperparameters: [String: String]
+    /// The typed settings of a recommender version (nil in versions written before the field existed).
+    public var recommender_settings: RecommenderSettings?
+    /// The typed settings of a risk version (nil in versions written before the field existed).
+    public var risk_settings: RiskSettings?
     /// True once every result document of the version is written (set before activation). Only a complete
     /// version can become active. `nil` in documents written before this field existed: those were activated,
     /// so a version that is not `staging` counts as complete.
@@ -34,7 +40,8 @@ public struct ModelVersionDocument: Codable, Sendable, Equatable {
 
     public init(kind: ModelKind, version: String, status: VersionStatus = .staging, metrics: [String: Double], trained_at: Date,
                 activated_at: Date? = nil, artifact: String, data_window_start: Date?, data_window_end: Date?,
-                hyperparameters: [String: String], feature_schema: FeatureSchema? = nil, notes: [String]? = nil) {
+                hyperparameters: [String: String], recommenderSettings: RecommenderSettings? = nil, riskSettings: RiskSettings? = nil,
+                feature_schema: FeatureSchema? = nil, notes: [String]? = nil) {
         self.kind = kind
         self.version = version
         self.status = status
@@ -45,9 +52,17 @@ public struct ModelVersionDocument: Codable, Sendable, Equatable {
         self.data_window_start = data_window_start
         self.data_window_end = data_window_end
         self.hyperparameters = hyperparameters
+        self.recommender_settings = recommenderSettings
+        self.risk_settings = riskSettings
         self.feature_schema = feature_schema
         self.notes = notes
     }
+
+    /// The recommender settings: the typed field, or for an older version derived from its string map.
+    public var recommenderSettings: RecommenderSettings { recommender_settings ?? RecommenderSettings(legacy: hyperparameters) }
+
+    /// The risk settings: the typed field, or for an older version derived from its string map.
+    public var riskSettings: RiskSettings { risk_settings ?? RiskSettings(legacy: hyperparameters) }
 
     /// Whether the version may become active.
     public var isComplete: Bool { complete ?? (status != .staging) }

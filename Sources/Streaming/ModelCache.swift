@@ -52,7 +52,7 @@ actor ModelCache {
             if let p = previous?.recommender, p.version.version == v.version {
                 entry.recommender = p
             } else {
-                let topK = v.hyperparameters["top_k"].flatMap(Int.init).map { min(max($0, 1), 1000) } ?? 10
+                let topK = v.recommenderSettings.topK
                 let model = try await loader.recommender(tenant, v)
                 entry.recommender = Recommender(version: v, model: model, topK: topK)
             }
@@ -67,7 +67,7 @@ actor ModelCache {
                 } catch let e as LearningStoreError {
                     throw StreamingError.modelMismatch(tenant: tenant.rawValue, version: v.version, detail: "\(e)")
                 }
-                let inactivity = v.hyperparameters["inactivity_days"].flatMap(Int.init).map { min(max($0, 1), 3650) } ?? 21
+                let inactivity = v.riskSettings.inactivityDays
                 entry.risk = Risk(version: v, scorer: scorer, inactivityDays: inactivity)
             }
         }

@@ -71,7 +71,7 @@ struct PipelineFixture {
         }
         if let v = try await registry.active(tenant: t, kind: .risk) {
             out.riskVersion = v.version
-            out.riskMethod = v.hyperparameters["method"]
+            out.riskMethod = v.riskSettings.method?.rawValue
             for try await r in StoreLayout.risk.collection(in: db.tenant(t)).find(["model_version": .string(v.version)]) {
                 out.risk["\(r.learner_id)/\(r.course_id)"] = r.risk
                 out.factors += r.factors.map(\.feature)

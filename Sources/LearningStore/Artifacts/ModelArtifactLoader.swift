@@ -17,7 +17,7 @@ public struct ModelArtifactLoader: Sendable {
     }
 
     /// Whether a recommender version is the popularity fallback (no model file).
-    public static func isPopularity(_ version: ModelVersionDocument) -> Bool { version.hyperparameters["method"] == "popularity" }
+    public static func isPopularity(_ version: ModelVersionDocument) -> Bool { version.recommenderSettings.method == .popularity }
 
     /// The iALS model of a recommender version; nil for the popularity fallback.
     public func recommender(_ tenant: TenantID, _ version: ModelVersionDocument) async throws -> ALSModel? {

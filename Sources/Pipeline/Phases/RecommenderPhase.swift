@@ -82,11 +82,15 @@ public struct RecommenderPhase: TenantPhase {
                     + "\(opts.als.iterations) iterations): \(search.summary)"
             }
         }
+        let settings = usePopularity
+            ? RecommenderSettings(method: .popularity, topK: opts.topK)
+            : RecommenderSettings(method: .ials, topK: opts.topK, factors: config.factors, iterations: config.iterations,
+                                  regularization: Double(config.regularization), alpha: Double(config.alpha))
         let doc = ModelVersionDocument(
             kind: .recommender, version: version, metrics: metrics, trained_at: context.startedAt,
             artifact: context.registry.artifactLocation(tenant: context.tenant, kind: .recommender, version: version),
             data_window_start: date(agg.firstEventAt), data_window_end: date(agg.cutoffs.score), hyperparameters: hyper,
-            notes: note.map { [$0] })
+            recommenderSettings: settings, notes: note.map { [$0] })
         let lists = RecommendationLists(agg: agg, catalog: context.catalog, tenant: context.tenantName, model: model, data: data,
                                         popularOrder: popularOrder, popularity: popularity, topK: opts.topK)
         let write = writeRecommendations

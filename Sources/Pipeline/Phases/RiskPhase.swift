@@ -142,6 +142,8 @@ public struct RiskPhase: TenantPhase {
             kind: .risk, version: version, metrics: metrics, trained_at: context.startedAt,
             artifact: context.registry.artifactLocation(tenant: context.tenant, kind: .risk, version: version),
             data_window_start: date(agg.firstEventAt), data_window_end: date(agg.cutoffs.score), hyperparameters: hyper,
+            riskSettings: RiskSettings(method: RiskSettings.Method(rawValue: b.model.method), source: RiskSettings.Source(rawValue: b.source),
+                                       horizonDays: opts.horizonDays, inactivityDays: opts.inactivityDays),
             feature_schema: b.schema, notes: b.notes.isEmpty ? nil : b.notes)
 
         let computedAt = context.startedAt
