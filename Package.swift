@@ -41,7 +41,9 @@ let package = Package(
         .systemLibrary(name: "CMongoC", path: "Sources/CMongoC", pkgConfig: "libmongoc-1.0"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
 
-        .target(name: "LinearAlgebra", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        // The one dedicated-thread pool (compute, libmongoc calls, export reading): no dependencies, any module may use it.
+        .target(name: "DedicatedThreads", swiftSettings: swiftSettings),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "DedicatedThreads"], swiftSettings: swiftSettings),
         .target(name: "LearningEvents", swiftSettings: swiftSettings),
         // Google Cloud access: credentials, HTTP with retries, GCS JSON API and Pub/Sub REST. Imports nothing of ours.
         .target(
@@ -56,7 +58,7 @@ let package = Package(
         .target(
             name: "EventSources",
             dependencies: [
-                "LearningEvents", "GoogleCloud", "CZlib", .product(name: "Logging", package: "swift-log"),
+                "LearningEvents", "GoogleCloud", "CZlib", "DedicatedThreads", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             // Exclusivity is checked (no unsafe flag): the hot loops take one access per row (README, Reliability).
@@ -67,7 +69,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .target(
             name: "MongoStore",
-            dependencies: ["CMongoC", "LearningEvents", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["CMongoC", "LearningEvents", "DedicatedThreads", .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
@@ -145,6 +147,7 @@ let package = Package(
 
         // Shared test helpers: locating the servers CI starts (SecantusDB, GCS emulator).
         .target(name: "LodestarTestSupport", path: "Tests/LodestarTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "DedicatedThreadsTests", dependencies: ["DedicatedThreads"], swiftSettings: swiftSettings),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(name: "LearningEventsTests", dependencies: ["LearningEvents"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,3 +1,4 @@
+import DedicatedThreads
 import Foundation
 
 /// Runs `body(block, thread)` for every block in `0..<blocks` on `threads` dedicated OS threads (the caller's thread is
@@ -60,23 +61,29 @@ public func parallelFor(
 
 /// Runs blocking work on a dedicated OS thread and awaits its result, so an async caller never blocks the
 /// cooperative pool. Cancelling the awaiting task sets the flag handed to `body`, which should poll it (for instance
-/// through ``parallelFor(blocks:threads:cancellation:_:)``).
+/// through ``parallelFor(blocks:threads:cancellation:_:)``); work whose task was cancelled before it started does not
+/// run (`CancellationError`).
+///
+/// The threads come from one shared growing pool (``dedicatedThreads``): a call never waits behind another (a whole
+/// training does not hold up a learner's refresh), and repeated calls reuse idle threads rather than start one each.
 public func runOnDedicatedThread<T: Sendable>(
     _ body: @escaping @Sendable (CancellationFlag) throws -> T
 ) async throws -> T {
     let flag = CancellationFlag()
     return try await withTaskCancellationHandler {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let thread = Thread {
-                continuation.resume(with: Result { try body(flag) })
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
+        try await dedicatedThreads.run {
+            try flag.check()
+            return try body(flag)
         }
     } onCancel: {
         flag.cancel()
     }
 }
+
+/// The threads of ``runOnDedicatedThread(_:)``: one kept ready, more started whenever all are busy (a job never
+/// queues), those beyond the first leaving after 30 s idle. Separate from the request-time ``ComputeThreads`` and
+/// from libmongoc's threads, so long jobs here never starve those.
+let dedicatedThreads = DedicatedThreadPool(threads: 1, name: "lodestar-dedicated", growingTo: 4096, idleTimeout: 30)
 
 /// The shared block counter and first error of one ``parallelFor(blocks:threads:cancellation:_:)`` call.
 private final class ParallelState: @unchecked Sendable {

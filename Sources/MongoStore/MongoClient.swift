@@ -1,4 +1,5 @@
 import CMongoC
+import DedicatedThreads
 import Foundation
 import Logging
 public import Metrics
@@ -34,7 +35,7 @@ private let mongocInitialized: Void = {
 public final class MongoClient: @unchecked Sendable {
     let pool: OpaquePointer
     private let uri: OpaquePointer
-    let blocking: BlockingPool
+    let blocking: DedicatedThreadPool
     /// One per pooled client (`ClientPermits`): every pop waits for one first.
     let permits: ClientPermits
     let metrics: MongoMetrics
@@ -66,7 +67,7 @@ public final class MongoClient: @unchecked Sendable {
         self.uri = u
         self.pool = p
         self.uriString = uri
-        self.blocking = BlockingPool(threads: threads, name: "mongoc")
+        self.blocking = DedicatedThreadPool(threads: threads, name: "mongoc", stackSize: 1 << 20)
         self.permits = ClientPermits(max(1, maxPoolSize))
         self.metrics = MongoMetrics(factory: metrics)
     }

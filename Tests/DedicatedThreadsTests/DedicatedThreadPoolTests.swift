@@ -1,0 +1,102 @@
+import DedicatedThreads
+import Foundation
+import Testing
+
+/// The one dedicated-thread pool: work runs off the cooperative pool, shutdown refuses new work instead of hanging,
+/// cancellation reaches queued and running jobs, and a growing pool never queues a job behind busy threads.
+@Suite("DedicatedThreadPool")
+struct DedicatedThreadPoolTests {
+    @Test("runs jobs on its own named threads and returns their results and errors")
+    func runsOnItsThreads() async throws {
+        let threads = ThreadSet()
+        let pool = DedicatedThreadPool(threads: 2, name: "pool-test", setUp: { threads.insertCurrent() })
+        #expect(try await pool.run { threads.containsCurrent() }, "ran on a pool thread")
+        #expect(threads.containsCurrent() == false, "the test's own thread is not one of them")
+        struct Boom: Error {}
+        await #expect(throws: Boom.self) { try await pool.run { () throws -> Int in throw Boom() } }
+        let sums = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<50 { group.addTask { try await pool.run { i * 2 } } }
+            return try await group.reduce(0, +)
+        }
+        #expect(sums == 2450)
+    }
+
+    @Test("after shutdown, run throws CancellationError and submit refuses (no caller waits forever)")
+    func shutdownRefuses() async throws {
+        let pool = DedicatedThreadPool(threads: 1, name: "pool-shutdown")
+        #expect(try await pool.run { 1 } == 1)
+        pool.shutdown()
+        await #expect(throws: CancellationError.self) { try await pool.run { 2 } }
+        #expect(pool.submit {} == false)
+    }
+
+    @Test("a job queued behind a busy thread is skipped when its task is cancelled; a running one sees the flag")
+    func cancellation() async throws {
+        let pool = DedicatedThreadPool(threads: 1, name: "pool-cancel")
+        let started = DispatchSemaphore(value: 0)
+        let running = Task {
+            try await pool.run(cancellable: { flag in
+                started.signal()
+                while !flag.isCancelled { usleep(1000) }
+                return "saw the flag"
+            })
+        }
+        started.wait()
+        let ran = Cancellation()
+        let queued = Task { try await pool.run(cancellable: { _ in ran.cancel() }) }
+        queued.cancel()
+        running.cancel()
+        #expect(try await running.value == "saw the flag")
+        await #expect(throws: CancellationError.self) { try await queued.value }
+        #expect(!ran.isCancelled, "the queued job did not run")
+    }
+
+    @Test("a growing pool starts a thread when all are busy, so a short job never waits behind a long one")
+    func growingPoolDoesNotQueue() async throws {
+        let pool = DedicatedThreadPool(threads: 1, name: "pool-grow", growingTo: 8, idleTimeout: 0.2)
+        let release = DispatchSemaphore(value: 0)
+        let long = Task { try await pool.run { release.wait() } }
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(try await pool.run { 42 } == 42)
+        #expect(clock.now - start < .seconds(2), "the short job ran while the long one held the first thread")
+        release.signal()
+        try await long.value
+    }
+
+    @Test("a task preferring the pool runs its nonisolated async code on the pool's threads")
+    func taskExecutor() async throws {
+        let threads = ThreadSet()
+        let pool = DedicatedThreadPool(threads: 1, name: "pool-executor", setUp: { threads.insertCurrent() })
+        let onPool = await withTaskExecutorPreference(pool) { await onThread(of: threads) }
+        #expect(onPool, "the async function ran on the pool's thread")
+    }
+}
+
+private typealias Cancellation = DedicatedThreadPool.Cancellation
+
+private nonisolated func onThread(of threads: ThreadSet) async -> Bool {
+    await Task.yield()
+    return threads.containsCurrent()
+}
+
+/// The threads a pool's `setUp` ran on (thread names are not reliable on Linux Foundation).
+private final class ThreadSet: @unchecked Sendable {
+    // @unchecked Sendable: `ids` is only touched under `lock`.
+    private let lock = NSLock()
+    private var ids: Set<ObjectIdentifier> = []
+
+    func insertCurrent() {
+        let id = ObjectIdentifier(Thread.current)
+        lock.lock()
+        ids.insert(id)
+        lock.unlock()
+    }
+
+    func containsCurrent() -> Bool {
+        let id = ObjectIdentifier(Thread.current)
+        lock.lock()
+        defer { lock.unlock() }
+        return ids.contains(id)
+    }
+}
