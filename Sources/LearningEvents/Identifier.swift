@@ -7,7 +7,11 @@
 /// ```swift
 /// Identifier.isValid("learner-42")   // true
 /// Identifier.isValid("../etc")       // false
+/// Identifier.isValid("nightly~acme~7f3a", maxLength: 256, extra: .tilde)   // a run id: true
 /// ```
+///
+/// Other names built from identifiers (tenant ids in job files and requests, run ids) use this same rule, with their
+/// own length and, for run ids only, `~`.
 public enum Identifier {
     /// The longest identifier accepted.
     public static let maxLength = 128
@@ -16,6 +20,23 @@ public enum Identifier {
     public static func isValid(_ value: String) -> Bool {
         var copy = value
         return copy.withUTF8 { isValid(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Characters a rule built on the identifier rule takes beyond it.
+    public struct ExtraCharacters: OptionSet, Sendable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// `~`, which separates the parts of a run id (`<job>~<tenant>~<suffix>`) because no identifier contains it.
+        public static let tilde = ExtraCharacters(rawValue: 1)
+    }
+
+    /// Whether `value` follows the identifier rule with another longest length (1–`maxLength` UTF-8 bytes) and,
+    /// when given, `extra` characters. `isValid(v, maxLength: Identifier.maxLength)` is `isValid(v)`.
+    public static func isValid(_ value: String, maxLength: Int, extra: ExtraCharacters = []) -> Bool {
+        let utf8 = value.utf8
+        guard maxLength >= 1, (1...maxLength).contains(utf8.count), utf8.first != UInt8(ascii: ".") else { return false }
+        let tilde = extra.contains(.tilde)
+        return utf8.allSatisfy { isAllowed($0) || (tilde && $0 == UInt8(ascii: "~")) }
     }
 
     /// Whether the UTF-8 `bytes` follow the identifier rule (no allocation).

@@ -1,4 +1,5 @@
 public import Foundation
+import LearningEvents
 import Pipeline
 import Yams
 
@@ -258,12 +259,8 @@ public enum JobFile {
     }
 }
 
-/// Tenant ids as the architecture defines them: 1–128 of `A–Z a–z 0–9 . _ : @ -`, not starting with `.`.
+/// Tenant ids as the architecture defines them: the one identifier rule (``Identifier``: 1–128 of
+/// `A–Z a–z 0–9 . _ : @ -`, not starting with `.`).
 public enum TenantName {
-    public static func isValid(_ s: String) -> Bool {
-        guard (1...128).contains(s.utf8.count), !s.hasPrefix(".") else { return false }
-        return s.utf8.allSatisfy { b in
-            (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x5F || b == 0x3A || b == 0x40 || b == 0x2D
-        }
-    }
+    public static func isValid(_ s: String) -> Bool { Identifier.isValid(s) }
 }

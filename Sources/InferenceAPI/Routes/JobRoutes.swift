@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LearningEvents
 import MongoStore
 import Scheduler
 
@@ -278,14 +279,16 @@ struct JobRoutes {
         return value
     }
 
-    /// A run id (`<job>~<tenant>~<suffix>`; `<job>.<tenant>.<suffix>` before): 1–256 of `A–Z a–z 0–9 . _ : @ - ~`,
-    /// not starting with `.`.
+    /// The longest run id accepted.
+    static let runIDMaxLength = 256
+
+    /// A run id (`<job>~<tenant>~<suffix>`; `<job>.<tenant>.<suffix>` before): the identifier rule
+    /// with 1–256 of `A–Z a–z 0–9 . _ : @ - ~`, not starting with `.`.
     static func runID(_ raw: String?) throws -> String {
         let value = PathParameter.decoded(raw ?? "")
-        let ok = (1...256).contains(value.utf8.count) && !value.hasPrefix(".") && value.utf8.allSatisfy { b in
-            (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2E || b == 0x5F || b == 0x3A || b == 0x40 || b == 0x2D || b == 0x7E
+        guard Identifier.isValid(value, maxLength: runIDMaxLength, extra: .tilde) else {
+            throw APIError.invalid("id", "not a run id (1–256 of A–Z a–z 0–9 . _ : @ - ~, not starting with '.')")
         }
-        guard ok else { throw APIError.invalid("id", "not a run id (1–256 of A–Z a–z 0–9 . _ : @ - ~, not starting with '.')") }
         return value
     }
 
@@ -305,7 +308,7 @@ struct JobRoutes {
             }
             var seen = Set<String>(), out: [String] = []
             for item in list {
-                guard case .string(let t) = item, TenantName.isValid(t) else {
+                guard case .string(let t) = item, Identifier.isValid(t) else {
                     throw APIError.invalid("tenants", "not a tenant id (1–128 of A–Z a–z 0–9 . _ : @ -, not starting with '.')")
                 }
                 if seen.insert(t).inserted { out.append(t) }
