@@ -29,9 +29,11 @@ public struct PipelineRunExecutor: RunExecutor {
         if kind.readsExport, options.source.isEmpty || options.source == ["-"] {
             throw RunFailure("no source: the job file gives none and the run has no source param")
         }
-        let progress = ProgressReporter(logger: Logger(label: "lodestar.scheduler.run", factory: { _ in
-            ProgressLogHandler(sink: context.progress)
-        }), terminal: false)
+        // The run's progress text comes from the typed steps; the reporter's own log lines go nowhere (the run logs
+        // through `context.logger`).
+        let sink = context.progress
+        let progress = ProgressReporter(logger: Logger(label: "lodestar.scheduler.run", factory: { _ in SwiftLogNoOpLogHandler() }),
+                                        terminal: false, onProgress: { sink($0.text) })
         let summary: RunSummary
         do {
             summary = try await RefreshJob(options: options, db: db, logger: context.logger, progress: progress).run()
@@ -66,28 +68,5 @@ public struct PipelineRunExecutor: RunExecutor {
             throw RunFailure(reasons.isEmpty ? "the run did not succeed" : reasons.joined(separator: "; "))
         }
         return m
-    }
-}
-
-/// Turns the pipeline's "phase started" log lines into the run's progress text.
-struct ProgressLogHandler: LogHandler {
-    let sink: @Sendable (String) -> Void
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let metadata = event.metadata, message = event.message
-        guard let phase = metadata?["phase"] else { return }
-        let detail = metadata?["detail"].map { " \($0)" } ?? ""
-        switch message.description {
-        case "phase started": sink("\(phase)\(detail)")
-        case "progress": sink("\(phase) \(metadata?["rows"].map { "\($0) rows" } ?? "")")
-        default: break
-        }
     }
 }

@@ -64,9 +64,15 @@ import Testing
         let before = try await registry.active(tenant: TenantID(validating: tenant), kind: .risk)?.version
         var doc = try #require(try await RunStore(db: t.db).run(withModel.first!.id))
         doc._id = "guarded"
-        let context = RunContext(logger: Logger(label: "test"), progress: { _ in },
+        let steps = ProgressTexts()
+        let context = RunContext(logger: Logger(label: "test"), progress: { steps.append($0) },
                                  activationGuard: { _ in throw LeaseError.lost(name: "job run guarded") })
         await #expect(throws: RunFailure.self) { try await exec.execute(doc, context: context) }
+        // Progress arrives through the typed callback, in order: the read, then each phase of the kind for the tenant.
+        let texts = steps.all
+        let expected = ["read streaming events"] + JobKind.scoreRisk.phases.map { "\($0.name) \(tenant)" }
+        #expect(texts.filter { !$0.hasSuffix(" rows") && !$0.hasPrefix("scan ") } == expected, "\(texts)")
+        #expect(texts.filter { $0.hasSuffix(" rows") }.allSatisfy { $0.hasPrefix("read ") }, "\(texts)")
         let after = try await registry.active(tenant: TenantID(validating: tenant), kind: .risk)?.version
         #expect(before != nil && after == before)
         try await t.finish()
@@ -92,4 +98,12 @@ import Testing
         #expect(run.error?.contains("missing-*.avro") == true, "\(run.error ?? "")")
         try await t.finish()
     }
+}
+
+/// Progress texts an executor reported, in order.
+final class ProgressTexts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [String] = []
+    func append(_ text: String) { lock.withLock { texts.append(text) } }
+    var all: [String] { lock.withLock { texts } }
 }
