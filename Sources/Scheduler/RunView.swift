@@ -77,8 +77,8 @@ extension RunView {
         }
     }
 
-    /// A progress text without the export-wide count of a reading phase (`<phase> <n> rows`, as
-    /// `PipelineRunExecutor` writes it), else the text as it is.
+    /// A progress text without the export-wide count of a reading phase (`<phase> <n> rows`, as `RunProgress.text`
+    /// writes it), else the text as it is.
     static func withoutRowCount(_ text: String) -> String {
         let words = text.split(separator: " ", omittingEmptySubsequences: false)
         guard words.count >= 3, words.last == "rows", words[words.count - 2].allSatisfy(\.isNumber) else { return text }
