@@ -172,7 +172,7 @@ public struct RunStore: Sendable {
     func reclaim(_ run: RunDocument, owner: String, now: Date, lease: Duration) async throws -> RunDocument? {
         guard let old = run.owner, let expired = run.lease_expires_at else { return nil }
         let lost = AttemptRecord(attempt: run.attempt, owner: old, started_at: run.started_at ?? run.created_at, ended_at: nil,
-                                 outcome: "lease lost", error: "the owner stopped renewing; the lease lapsed at \(ISO8601DateFormatter().string(from: expired))")
+                                 outcome: AttemptOutcome.leaseLost.rawValue, error: "the owner stopped renewing; the lease lapsed at \(ISO8601DateFormatter().string(from: expired))")
         let r = try await runs.updateMany(
             ["_id": .string(run._id), "status": .string(RunStatus.running.rawValue), "owner": .string(old),
              "attempt": .int64(Int64(run.attempt)), "lease_expires_at": ["$lt": .date(now)]],
@@ -229,7 +229,7 @@ public struct RunStore: Sendable {
     enum Ending {
         case succeeded(RunMetrics)
         /// Failed; `retryAt` set when another attempt follows.
-        case failed(error: String, outcome: String, retryAt: Date?)
+        case failed(error: String, outcome: AttemptOutcome, retryAt: Date?)
         case cancelled(reason: String)
         /// Stopped by a shutdown: back to the queue without using up an attempt.
         case interrupted
@@ -260,9 +260,9 @@ public struct RunStore: Sendable {
                    "metrics": .document(try BSONEncoder().encode(metrics))]
             inc = ["completions": 1]
             unset["error"] = ""
-            record.outcome = "succeeded"
+            record.outcome = AttemptOutcome.succeeded.rawValue
         case .failed(let error, let outcome, let retryAt):
-            record.outcome = outcome
+            record.outcome = outcome.rawValue
             record.error = error
             set = ["error": .string(error), "duration_seconds": .double(duration)]
             if let retryAt {
@@ -274,13 +274,13 @@ public struct RunStore: Sendable {
             }
         case .cancelled(let reason):
             set = ["status": .string(RunStatus.cancelled.rawValue), "error": .string(reason), "duration_seconds": .double(duration)]
-            record.outcome = "cancelled"
+            record.outcome = AttemptOutcome.cancelled.rawValue
             record.error = reason
         case .interrupted:
             set = ["status": .string(RunStatus.queued.rawValue), "not_before": .date(now)]
             inc = ["attempt": -1]
             unset["owner"] = ""
-            record.outcome = "interrupted"
+            record.outcome = AttemptOutcome.interrupted.rawValue
             record.error = "the replica shut down before the run finished; queued again"
         }
         let final: Bool = switch ending {
@@ -330,7 +330,7 @@ public struct RunStore: Sendable {
              "$unset": .document(unset),
              "$push": ["attempts": .document(try BSONEncoder().encode(AttemptRecord(
                 attempt: run.attempt, owner: run.owner ?? "", started_at: run.started_at ?? run.created_at, ended_at: nil,
-                outcome: "lease lost", error: reason)))]])
+                outcome: AttemptOutcome.leaseLost.rawValue, error: reason)))]])
         return r.matched == 1
     }
 

@@ -14,7 +14,7 @@ extension Scheduler {
             lapsed = try await store.expired(now: now, limit: free)
         } else { lapsed = [] }
         for run in lapsed {
-            let losses = run.attempts.filter { $0.outcome == "lease lost" }.count + 1
+            let losses = run.attempts.filter { $0.result == .leaseLost }.count + 1
             if losses >= configuration.maxLeaseLosses {
                 if try await store.abandon(run, now: now, reason: "gave up: the lease was lost \(losses) times (the replicas running it kept dying)") {
                     logger.error("run abandoned", metadata: ["run": "\(run._id)", "losses": "\(losses)"])

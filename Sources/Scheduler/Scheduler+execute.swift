@@ -88,13 +88,13 @@ extension Scheduler {
         case (_, .interrupted?):
             ending = .interrupted
         case (_, .timedOut(let d)?):
-            ending = failure(run, error: "timed out after \(DurationText.format(d)) (the run was cancelled)", outcome: "timed out", now: now)
+            ending = failure(run, error: "timed out after \(DurationText.format(d)) (the run was cancelled)", outcome: .timedOut, now: now)
         case (.threw(let message, _), _):
-            ending = failure(run, error: message, outcome: "failed", now: now)
+            ending = failure(run, error: message, outcome: .failed, now: now)
         case (.done(let m), _):
             ending = .succeeded(m)
         case (.stopped, nil):
-            ending = failure(run, error: "stopped", outcome: "failed", now: now)
+            ending = failure(run, error: "stopped", outcome: .failed, now: now)
         }
         do {
             let ok = try await endings.finish(run, now: now, ending: ending)
@@ -106,8 +106,8 @@ extension Scheduler {
     }
 
     /// A failed attempt: queued again after the backoff while attempts remain, else final.
-    nonisolated func failure(_ run: RunDocument, error: String, outcome: String, now: Date) -> RunStore.Ending {
-        let failedSoFar = run.attempts.filter { $0.outcome == "failed" || $0.outcome == "timed out" }.count + 1
+    nonisolated func failure(_ run: RunDocument, error: String, outcome: AttemptOutcome, now: Date) -> RunStore.Ending {
+        let failedSoFar = run.attempts.filter { $0.result?.usesARetry == true }.count + 1
         guard failedSoFar < run.max_attempts else { return .failed(error: error, outcome: outcome, retryAt: nil) }
         let policy = RetryPolicy(maxRetries: run.max_attempts - 1, backoff: RetryPolicy.Backoff(rawValue: run.retry_backoff) ?? .exponential,
                                  initial: .milliseconds(run.retry_initial_ms), maxDelay: .milliseconds(run.retry_max_delay_ms),
