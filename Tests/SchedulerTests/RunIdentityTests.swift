@@ -1,5 +1,6 @@
 import Foundation
 import MongoStore
+import Pipeline
 import Testing
 @testable import Scheduler
 
@@ -149,6 +150,8 @@ import Testing
 
     @Test func progressLosesTheExportWideRowCount() {
         #expect(RunView.withoutRowCount("read 1200000 rows") == "read")
+        #expect(RunView.withoutRowCount(RunProgress(phase: "read", rows: 1_200_000).text) == "read")
+        #expect(RunView.withoutRowCount(RunProgress(phase: "features", detail: "acme").text) == "features acme")
         #expect(RunView.withoutRowCount("recommender tenant-000") == "recommender tenant-000")
         #expect(RunView.withoutRowCount("scan newest event per tenant in gs://b/events-*.avro") == "scan newest event per tenant in gs://b/events-*.avro")
         #expect(RunView.withoutRowCount("read many rows") == "read many rows")
