@@ -51,8 +51,13 @@ public struct CourseSource: Sendable {
     func client() throws -> GCSClient { try RemoteStorage.require(gcsClient) }
 
     /// Reads every file; a file that fails is reported in ``Result/failures`` (its rows before the failure are
-    /// kept) and the others are still read.
+    /// kept) and the others are still read. Files are read and decoded on the reader threads
+    /// (``ExportSource/readerThreads``), never on the cooperative pool.
     public func read() async throws -> Result {
+        try await ExportSource.offCooperativePool { try await readFiles() }
+    }
+
+    private func readFiles() async throws -> Result {
         var result = Result()
         var files: [SourceFile] = []
         for l in locations { files += try await SourceExpansion.expand(l, gcs: client) }

@@ -15,7 +15,13 @@ public struct EventBatches: AsyncSequence, Sendable {
 
         init(source: ExportSource) { self.source = source }
 
+        /// The next batch, read and decoded on the reader threads (``ExportSource/readerThreads``), never on the
+        /// cooperative pool.
         public mutating func next() async throws -> EventBatch? {
+            try await ExportSource.offCooperativePool { try await advance() }
+        }
+
+        private mutating func advance() async throws -> EventBatch? {
             if files == nil { files = try await source.files() }
             while true {
                 if let reader = current {

@@ -5,6 +5,9 @@ import Darwin
 #endif
 
 /// A local file read with large sequential `read(2)` calls.
+///
+/// `read(2)` blocks, so the readers call it only on the reader threads (``EventBatches`` and ``CourseSource`` run
+/// with those as their task executor), never on Swift's cooperative pool.
 public final class FileByteSource: ByteSource {
     public let name: String
     private let fd: Int32

@@ -29,8 +29,11 @@ extension ServeCommand {
     /// `jobsDirectory` is the job catalog behind `/v1/jobs` and `/v1/runs` (the scheduler's `--jobs-dir`, the same
     /// database): a bad job file stops the start; a missing folder leaves those routes answering 503
     /// `jobs_unavailable`, with a warning.
+    ///
+    /// `db` is the process's one database handle (`serve` passes the one its scheduler and consumer use, so the
+    /// process holds one `MongoClient` and one set of libmongoc threads); without it a client is opened here.
     static func makeAPIService(configuration config: Configuration, host: String, jobsDirectory: String? = nil,
-                               storage: RemoteStorage = RemoteStorage(), logger: Logger,
+                               storage: RemoteStorage = RemoteStorage(), db shared: MongoDatabase? = nil, logger: Logger,
                                onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> any Service {
         let auth: AuthConfiguration
         do {
@@ -49,8 +52,7 @@ extension ServeCommand {
             logger.notice("LODESTAR_JWT_SECRET is ignored: a JWKS is configured, so HS256 tokens are refused (LODESTAR_ALLOW_DEV_TOKENS=1 accepts them)")
         }
         let registry = metricsRegistry
-        let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-api")
-        let db = client.database(config.database)
+        let db = try shared ?? MongoClient(uri: config.mongoURI, appName: "lodestar-api").database(config.database)
         let verifier = await TokenVerifier(configuration: auth, logger: logger)
         var jobs: JobService? = nil
         if let dir = jobsDirectory {
@@ -71,7 +73,7 @@ extension ServeCommand {
         let api = InferenceAPI(configuration: apiConfig,
                                db: db, verifier: verifier, metrics: RequestMetrics(factory: MetricsSystem.factory),
                                metricsText: { registry.emitToBuffer() }, logger: logger, jobs: jobs)
-        logger.info("HTTP API starting", metadata: ["host": "\(host)", "port": "\(config.port)", "mongodb": "\(client.redactedURI)",
+        logger.info("HTTP API starting", metadata: ["host": "\(host)", "port": "\(config.port)", "mongodb": "\(MongoClient.redactForDisplay(config.mongoURI))",
                                                     "artifacts": "\(config.artifacts)", "models": "\(config.modelsDirectory)", "jobs": "\(jobs?.catalog.jobs.count ?? 0)"])
         return api.application(host: host, port: config.port, onServerRunning: onServerRunning)
     }

@@ -52,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         for p in config.problems { logger.warning("configuration", metadata: ["problem": "\(p)"]) }
         let subscription = consumer.subscription ?? config.pubsubSubscription
         let parts = only.isEmpty ? Part.allCases.filter { $0 != .consumer || subscription != nil } : only
+        // One client (one libmongoc pool and thread set) for every part of the process: API, scheduler, consumer.
         let client = try MongoClient(uri: config.mongoURI, appName: "lodestar-serve")
         let db = client.database(config.database)
         // One GCS access for every part (job sources, tenant listing, the artifact store), resolved once.
@@ -65,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
             case .api:
                 services.append(.init(service: try await ServeCommand.makeAPIService(configuration: config, host: host,
                                                                                     jobsDirectory: scheduler.jobsDir, storage: storage,
-                                                                                    logger: logger),
+                                                                                    db: db, logger: logger),
                                       serviceName: "api"))
             case .scheduler:
                 services.append(.init(service: try schedulerService(db: db, config: config, storage: storage, store: store, logger: logger),

@@ -7,8 +7,9 @@ import MongoStore
 @testable import Pipeline
 import Testing
 
-/// Fits, top-K, explanations and scoring run on dedicated threads: with more phases computing at once than
-/// the cooperative pool has threads, a task on the pool keeps running on time.
+/// Fits, top-K, explanations and scoring run on dedicated threads, and export files are read and decoded on the
+/// reader threads: with more phases computing (or more exports being read) at once than the cooperative pool has
+/// threads, a task on the pool (where the API answers) keeps running on time.
 @Suite("Compute stays off the cooperative pool")
 struct ComputePlacementTests {
     @Test("a ticker on the cooperative pool keeps ticking while more phases compute than the pool has threads")
@@ -61,5 +62,65 @@ struct ComputePlacementTests {
         #expect(Double(ticks) >= expected * 0.25, "the ticker kept running: \(ticks) ticks of an ideal \(Int(expected))")
         #expect(maxGap < .seconds(1), "the cooperative pool was never blocked for long (longest gap \(maxGap))")
         try await f.finish()
+    }
+
+    @Test("a ticker on the cooperative pool keeps ticking while more exports are read than the pool has threads")
+    func poolStaysResponsiveWhileReading() async throws {
+        let f = try await PipelineFixture(label: "placement-read", tenants: 1, learners: 900, seed: 3)
+        let readers = ProcessInfo.processInfo.activeProcessorCount + 1
+        let ticker = Ticker()
+        let start = ContinuousClock.now
+        let rows = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<readers {
+                group.addTask {
+                    // Whole passes over the export until a second has gone, as a run's aggregation reads it.
+                    var rows = 0
+                    repeat {
+                        for try await batch in ExportSource([f.events], batchSize: 4096).batches() { rows += batch.count }
+                    } while ContinuousClock.now - start < .seconds(1)
+                    return rows
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let elapsed = ContinuousClock.now - start
+        let (ticks, maxGap) = await ticker.stop()
+        print("\(readers) readers read \(rows) rows in \(elapsed); the ticker ticked \(ticks) times, longest gap \(maxGap)")
+        #expect(rows > 0, "the export was read")
+        // Were reads and decoding on the pool, more readers than it has threads would hold every thread for whole
+        // passes over the file and the ticker would barely tick.
+        #expect(Double(ticks) >= Ticker.ideal(elapsed) * 0.25, "the ticker kept running: \(ticks) ticks of an ideal \(Int(Ticker.ideal(elapsed)))")
+        #expect(maxGap < .milliseconds(500), "the cooperative pool was never blocked for long (longest gap \(maxGap))")
+        try await f.finish()
+    }
+}
+
+/// A task on the cooperative pool that sleeps 10 ms at a time and records how often it got to run.
+private struct Ticker {
+    let task: Task<(ticks: Int, maxGap: Duration), Never>
+
+    init() {
+        task = Task {
+            let clock = ContinuousClock()
+            var last = clock.now, maxGap = Duration.zero, ticks = 0
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(10))
+                let now = clock.now
+                maxGap = max(maxGap, now - last)
+                last = now
+                ticks += 1
+            }
+            return (ticks, maxGap)
+        }
+    }
+
+    func stop() async -> (ticks: Int, maxGap: Duration) {
+        task.cancel()
+        return await task.value
+    }
+
+    /// The ticks of an unhindered ticker over `elapsed`.
+    static func ideal(_ elapsed: Duration) -> Double {
+        Double(elapsed.components.seconds) * 100 + Double(elapsed.components.attoseconds) * 1e-16
     }
 }
