@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import LearningStore
-import MongoStore
 
 /// `GET /v1/tenants/{tenant}/at-risk?course_id=&min_risk=&limit=&cursor=`: enrolments by dropout risk, highest first
 /// (ties by learner and course), from the active risk version's stored scores, in pages that follow the
@@ -55,35 +54,23 @@ struct AtRiskRoutes {
         let limit = try query.integer("limit", in: 1...services.configuration.maximumPageSize,
                                       default: services.configuration.defaultPageSize)
         let cursor = try query.string("cursor", maxLength: AtRiskCursor.maximumLength).map(AtRiskCursor.decode)
-        let scope = services.db.tenant(tenant)
+        let results = ActiveResults(db: services.db)
         let version: String
         if let cursor {
             // The cursor's version must still be a readable (active or retired, complete) version of this tenant.
-            guard let v = try await StoreLayout.modelVersions.collection(in: scope)
-                .findOne(["kind": .string(ModelKind.risk.rawValue), "version": .string(cursor.v)]),
-                v.status != .staging, v.isComplete
-            else {
+            guard let v = try await results.readableVersion(tenant, .risk, cursor.v) else {
                 throw APIError(.badRequest, code: "cursor_expired", "the model version this cursor pages is gone; start again without a cursor")
             }
             version = v.version
         } else {
-            guard let v = try await ActiveResults(db: services.db).activeVersion(tenant, .risk) else {
+            guard let v = try await results.activeVersion(tenant, .risk) else {
                 throw APIError(.notFound, code: "no_model", "this tenant has no active risk model")
             }
             version = v.version
         }
-        var filter: BSONDocument = ["model_version": .string(version), "risk": ["$gte": .double(minRisk)]]
-        if let course { filter["course_id"] = .string(course) }
-        if let orgs = Access.organisations(principal) { filter["org_id"] = ["$in": .array(orgs.map(BSON.string))] }
-        if let cursor {
-            filter["$or"] = .array([
-                ["risk": ["$lt": .double(cursor.r)]],
-                ["risk": .double(cursor.r), "learner_id": ["$gt": .string(cursor.l)]],
-                ["risk": .double(cursor.r), "learner_id": .string(cursor.l), "course_id": ["$gt": .string(cursor.c)]],
-            ])
-        }
-        let docs = try await StoreLayout.risk.collection(in: scope)
-            .find(filter, sort: ["risk": -1, "learner_id": 1, "course_id": 1], limit: limit + 1).collect()
+        let docs = try await results.atRiskPage(
+            tenant: tenant, version: version, course: course, minRisk: minRisk, organisations: Access.organisations(principal),
+            after: cursor.map { ActiveResults.AtRiskPosition(risk: $0.r, learner: $0.l, course: $0.c) }, limit: limit + 1)
         let page = docs.prefix(limit)
         let next = docs.count > limit ? page.last.map { AtRiskCursor(v: version, r: $0.risk, l: $0.learner_id, c: $0.course_id).encoded } : nil
         let items = page.map { d in

@@ -73,12 +73,11 @@ struct RiskRoutes {
         let learner = try PathParameter.identifier(context.parameters.get("learner"), "learner")
         let view = try Access.learner(learner, principal, roles: [.learner, .service, .tenantAdmin], for: "a learner's risk")
         try QueryParameters(request).onlyKnown([])
-        guard let version = try await ActiveResults(db: services.db).activeVersion(tenant, .risk) else {
+        let results = ActiveResults(db: services.db)
+        guard let version = try await results.activeVersion(tenant, .risk) else {
             throw APIError(.notFound, code: "no_model", "this tenant has no active risk model")
         }
-        var docs = try await StoreLayout.risk.collection(in: services.db.tenant(tenant))
-            .find(["model_version": .string(version.version), "learner_id": .string(learner)], sort: ["course_id": 1], limit: 10_000)
-            .collect()
+        var docs = try await results.risk(tenant: tenant, learner: learner, version: version.version)
         if case .organisations(let orgs) = view { docs = docs.filter { $0.org_id.map(orgs.contains) ?? false } }
         let scores = docs.map { d in
             StoredScore(course_id: d.course_id, org_id: d.org_id, risk: d.risk, band: d.band,
