@@ -78,17 +78,34 @@ public final class ModelCache: Sendable {
         for tenant in Set(recommenders.tenants + risks.tenants) { await refresh(tenant) }
     }
 
-    /// Loads the active versions of every tenant that has any (a tenant whose models fail to load is logged and
-    /// retried on its next request). Throws only when MongoDB cannot list the tenants.
+    /// Tenants `warmUp` loads at once: their downloads, checks and decoding overlap (a cold replica with many
+    /// tenants is ready sooner), while memory in flight and MongoDB connections stay bounded.
+    static let warmUpConcurrency = 4
+
+    /// Loads the active versions of every tenant that has any, up to ``warmUpConcurrency`` tenants at once (a tenant
+    /// whose models fail to load is logged and retried on its next request). Throws only when MongoDB cannot list
+    /// the tenants.
     public func warmUp() async throws {
         let tenants = try await loader.db.tenantIDs(in: StoreLayout.modelVersions.name)
-        for tenant in tenants {
-            _ = try? await recommender(tenant)
-            _ = try? await risk(tenant)
+        await withTaskGroup(of: Void.self) { group in
+            var pending = tenants[...]
+            for _ in 0..<Self.warmUpConcurrency {
+                guard let tenant = pending.popFirst() else { break }
+                group.addTask { await self.load(tenant) }
+            }
+            while await group.next() != nil {
+                if let tenant = pending.popFirst() { group.addTask { await self.load(tenant) } }
+            }
         }
         warmed.withLock { $0 = true }
         updateGauges()
         logger.info("model cache warmed", metadata: ["tenants": "\(tenants.count)"])
+    }
+
+    /// Loads one tenant's active versions (failures are logged by `recommender` / `risk`).
+    private func load(_ tenant: TenantID) async {
+        _ = try? await recommender(tenant)
+        _ = try? await risk(tenant)
     }
 
     /// True once `warmUp` finished.
