@@ -14,9 +14,7 @@ import Testing
         var pid: Int32 { process.processIdentifier }
     }
 
-    static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lodestar")
-    }
+    static var binary: URL { LodestarBinary.url }
 
     static func start(jobsDir: String, env: [String: String], label: String) throws -> Replica {
         let p = Process()
@@ -33,17 +31,7 @@ import Testing
     }
 
     static func cli(_ args: [String], env: [String: String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { _, new in new }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try LodestarBinary.run(args, environment: ProcessInfo.processInfo.environment.merging(env) { _, new in new })
     }
 
     /// The pid in an owner `host:pid:uuid`.

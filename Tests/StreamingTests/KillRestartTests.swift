@@ -149,27 +149,12 @@ import Glibc
     }
 
     /// The `lodestar` binary built beside the tests.
-    static func binary() throws -> URL {
-        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lodestar")
-        guard FileManager.default.isExecutableFile(atPath: bin.path) else {
-            throw FixtureError("\(bin.path) not built (run swift build --build-tests)")
-        }
-        return bin
-    }
+    static func binary() throws -> URL { try LodestarBinary.require() }
 
     @discardableResult
     static func run(_ bin: URL, _ args: [String], env: [String: String]) throws -> String {
-        let p = Process()
-        p.executableURL = bin
-        p.arguments = args
-        p.environment = env
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw FixtureError("lodestar \(args.joined(separator: " ")) exited \(p.terminationStatus): \(out.suffix(2000))") }
+        let (status, out) = try LodestarBinary.run(args, environment: env)
+        guard status == 0 else { throw FixtureError("lodestar \(args.joined(separator: " ")) exited \(status): \(out.suffix(2000))") }
         return out
     }
 

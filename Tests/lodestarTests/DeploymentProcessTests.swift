@@ -16,9 +16,7 @@ import Testing
 /// - `kill -9` of the replica running a run: another replica finishes it;
 /// - a replica started afterwards, with an empty models folder, is ready with every active version from the store.
 @Suite(.serialized) struct DeploymentProcessTests {
-    static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lodestar")
-    }
+    static var binary: URL { LodestarBinary.url }
 
     struct Replica {
         let process: Process
@@ -62,17 +60,7 @@ import Testing
     }
 
     static func cli(_ args: [String], env: [String: String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.environment = env
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try LodestarBinary.run(args, environment: env)
     }
 
     static func get(_ url: String, token: String? = nil) async -> (Int, [String: Any]) {

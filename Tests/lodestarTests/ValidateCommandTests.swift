@@ -4,22 +4,7 @@ import Testing
 
 /// `lodestar validate` end to end: the binary built beside the test bundle, on fixture files.
 @Suite struct ValidateCommandTests {
-    func lodestar(_ args: [String]) throws -> (status: Int32, output: String) {
-        let bin = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lodestar")
-        guard FileManager.default.isExecutableFile(atPath: bin.path) else {
-            throw Fixtures.FixtureError(message: "\(bin.path) not built (run swift build --build-tests)")
-        }
-        let p = Process()
-        p.executableURL = bin
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    func lodestar(_ args: [String]) throws -> (status: Int32, output: String) { try LodestarBinary.run(args) }
 
     @Test func goodFilesExitZeroWithCounts() async throws {
         let folder = try await Fixtures.shared.folder()
