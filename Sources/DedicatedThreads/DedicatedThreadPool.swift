@@ -1,6 +1,6 @@
 import Foundation
 
-/// A fixed set of dedicated OS threads for blocking or CPU-heavy work from async code, so that work never occupies
+/// A set of dedicated OS threads (fixed, or growing on demand) for blocking or CPU-heavy work from async code, so that work never occupies
 /// Swift's cooperative pool (where the API answers). The one way off the pool: compute (fold-in, top-K, training
 /// steps), libmongoc's blocking calls and export reading each use an instance of their own, so a long job on one
 /// never queues a short one on another. Jobs run in submission order; no thread is created per call.
@@ -22,7 +22,7 @@ import Foundation
 /// nonisolated async code, blocking reads included, on these threads.
 public final class DedicatedThreadPool: Sendable {
     private let queue: JobQueue
-    /// Number of threads.
+    /// Number of threads (of a growing pool: those it keeps when idle).
     public let threads: Int
     /// The threads' name prefix.
     public let name: String
