@@ -95,19 +95,15 @@ extension GCSClient {
         return response.status != 404
     }
 
-    /// The whole of object `name`, or nil when it does not exist. Throws when it is larger than `maxBytes` or
-    /// changes while it is read (reads are pinned to the generation listed first).
+    /// The whole of object `name`, or nil when it does not exist: one `alt=media` GET (retried on transient errors),
+    /// read no further than `maxBytes` (a larger object throws `.responseTooLarge`). Callers that know what the bytes
+    /// must be check them (the artifact store checks size and SHA-256).
     public func download(bucket: String, name: String, maxBytes: Int) async throws -> Data? {
-        let meta: GCSObject
-        do { meta = try await object(bucket: bucket, name: name) } catch let e as GoogleCloudError where e.status == 404 { return nil }
-        guard let size = meta.size, size <= Int64(maxBytes) else {
-            throw GoogleCloudError(call: "storage.objects.get gs://\(bucket)/\(name)", kind: .invalidResponse,
-                                   message: "object is \(meta.size.map(String.init) ?? "of unknown size") bytes, limit \(maxBytes)")
+        let call = "storage.objects.get(media) gs://\(bucket)/\(name)"
+        guard let url = URL(string: "\(base)/download/storage/v1/b/\(Self.escape(bucket))/o/\(Self.escape(name))?alt=media") else {
+            throw GoogleCloudError(call: call, kind: .invalidArgument, message: "cannot build a download URL")
         }
-        var out = Data()
-        out.reserveCapacity(Int(size))
-        let r = reader(bucket: bucket, object: meta)
-        while let chunk = try await r.next() { out.append(chunk) }
-        return out
+        let response = try await http.send(HTTPRequest(url: url, maxResponseBytes: max(1, maxBytes)), call: call, accepting: [200, 404])
+        return response.status == 404 ? nil : response.body
     }
 }
