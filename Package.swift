@@ -61,7 +61,7 @@ let package = Package(
                 "LearningEvents", "GoogleCloud", "CZlib", "DedicatedThreads", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            // Exclusivity is checked (no unsafe flag): the hot loops take one access per row (README, Reliability).
+            // Exclusivity is checked (no unsafe flag): the hot loops take one access per row (docs/reliability.md).
             swiftSettings: swiftSettings
         ),
         // Sample-data generator and export writers (`lodestar generate`), kept out of the readers.

@@ -1,4 +1,4 @@
-"""Prints bench/results/*.json as one Markdown table (for the README), with each suite's machine line."""
+"""Prints bench/results/*.json as one Markdown table (for docs/benchmarks.md), with each suite's machine line."""
 import glob
 import json
 import os

@@ -1,7 +1,7 @@
 public import Foundation
 public import LearningStore
 
-/// Settings of the HTTP API (the executable builds this from the environment and flags; see README "Configuration").
+/// Settings of the HTTP API (the executable builds this from the environment and flags; see the README's configuration table).
 public struct APIConfiguration: Sendable {
     /// Bearer-token rules.
     public var auth: AuthConfiguration

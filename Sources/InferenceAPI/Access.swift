@@ -2,7 +2,7 @@ import Hummingbird
 import LearningEvents
 import MongoStore
 
-/// The authorisation rules of the routes, in one place (README "HTTP API" has the table):
+/// The authorisation rules of the routes, in one place (docs/api.md has the table):
 ///
 /// 1. A path tenant other than the token's is 404 — before any other check, so nothing tells whether it exists.
 ///    Only `platform_admin` reaches every tenant.

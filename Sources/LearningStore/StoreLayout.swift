@@ -1,6 +1,6 @@
 public import MongoStore
 
-/// The collections of the data contract with the core API (README, "Results in MongoDB") and the indexes
+/// The collections of the data contract with the core API (docs/models.md, "Results in MongoDB") and the indexes
 /// Lodestar creates at start-up (idempotent).
 ///
 /// Result collections hold several model versions side by side, so their keys start with `model_version`;

@@ -10,7 +10,7 @@ public struct BLASInfo: Sendable, Codable, Equatable {
     public let threads: Int
     /// Processors OpenBLAS sees.
     public let processors: Int
-    /// When Lodestar replaced a generic fallback core chosen at load time (see the README), e.g. `Prescott -> SkylakeX`.
+    /// When Lodestar replaced a generic fallback core chosen at load time (see docs/models.md), e.g. `Prescott -> SkylakeX`.
     public let coreOverride: String?
 
     /// Reads the loaded library's configuration.

@@ -9,7 +9,7 @@ public import MongoStore
 
 /// The batch job: stream an export, aggregate per tenant, then run the job kind's phases tenant by tenant.
 ///
-/// Guarantees (README, "Reliability"):
+/// Guarantees (docs/reliability.md):
 /// - each tenant's cutoff is its own newest event (unless pinned), and rows dated more than
 ///   `futureTolerance` after the run started are quarantined, so one tenant's data never moves another's;
 /// - a file that fails part-way means nothing is published (every tenant keeps its active versions), unless

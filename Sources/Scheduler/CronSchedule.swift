@@ -2,7 +2,7 @@ public import Foundation
 
 /// A cron expression read in an IANA time zone: when it fires.
 ///
-/// Daylight-saving policy (README, "Scheduling"): the expression matches local wall-clock minutes, and each
+/// Daylight-saving policy (docs/scheduling.md): the expression matches local wall-clock minutes, and each
 /// matching local minute fires at most once —
 /// - a local time that does not exist (the hour skipped in spring) fires once, at the first valid minute after
 ///   the gap (02:30 on Europe/Rome's spring day fires at 03:00 CEST; 02:00, 02:15 and 02:30 together fire once);

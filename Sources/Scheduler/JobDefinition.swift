@@ -1,7 +1,7 @@
 public import Foundation
 public import Pipeline
 
-/// One job as a `jobs/*.yaml` file defines it (README, "Scheduling"; the format is in the architecture).
+/// One job as a `jobs/*.yaml` file defines it (docs/scheduling.md; the format is in the architecture).
 ///
 /// ```yaml
 /// name: nightly-refresh

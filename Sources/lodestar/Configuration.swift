@@ -3,7 +3,7 @@ import EventSources
 import Foundation
 import GoogleCloud
 
-/// Lodestar's settings: environment first, command-line flags override (see README "Configuration").
+/// Lodestar's settings: environment first, command-line flags override (see the README's configuration table).
 struct Configuration: Sendable {
     var mongoURI: String
     var database: String

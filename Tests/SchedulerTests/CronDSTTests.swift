@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Scheduler
 
-/// The daylight-saving policy, case by case (README, "Scheduling").
+/// The daylight-saving policy, case by case (docs/scheduling.md).
 @Suite struct CronDSTTests {
     /// `yyyy-mm-ddThh:mm` in UTC.
     func utc(_ s: String) -> Date {
