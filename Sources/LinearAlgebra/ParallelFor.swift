@@ -1,4 +1,4 @@
-import DedicatedThreads
+public import DedicatedThreads
 import Foundation
 
 /// Runs `body(block, thread)` for every block in `0..<blocks` on `threads` dedicated OS threads (the caller's thread is

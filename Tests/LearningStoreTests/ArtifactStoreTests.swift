@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GoogleCloud
 import LearningStore
 import LodestarTestSupport
@@ -20,15 +17,8 @@ struct ArtifactStoreTests {
 
     /// A bucket of the GCS emulator started by scripts/test.
     static func bucket() async throws -> (GCSClient, String) {
-        let host = try TestEnvironment.storageEmulatorHost()
-        let bucket = "artifacts-\(UInt32.random(in: 0...UInt32.max))"
-        var create = URLRequest(url: URL(string: "\(host)/storage/v1/b")!)
-        create.httpMethod = "POST"
-        create.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        create.httpBody = Data(#"{"name":"\#(bucket)"}"#.utf8)
-        let (_, response) = try await URLSession.shared.data(for: create)
-        try #require((response as? HTTPURLResponse)?.statusCode == 200)
-        return (GCSClient(endpoint: URL(string: host)!), bucket)
+        let bucket = try await TestBucket.create("artifacts")
+        return (GCSClient(endpoint: URL(string: bucket.host)!), bucket.name)
     }
 
     static func bytes(_ n: Int, seed: UInt8) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(seed)) } }
