@@ -150,28 +150,22 @@ struct ArtifactStoreTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lodestar-cache-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let cache = ArtifactCache(folder: dir, maxBytes: 2500)
+        // Entries get modification times an hour apart in the past (file timestamps are too coarse to order entries
+        // written back to back); a hit touches an entry to now, which makes it the most recently used.
+        let past = Date().addingTimeInterval(-86_400)
         var shas: [String] = []
         for i in 0..<4 {
             let b = Self.bytes(1000, seed: UInt8(i))
-            let sha = ArtifactDigestProbe.hex(b)
+            let sha = ArtifactStore.sha256Hex(b)
             shas.append(sha)
             cache.put(sha256: sha, bytes: b)
-            if i == 1 {
-                // Touch the first entry so the second is the least recently used.
-                Thread.sleep(forTimeInterval: 0.02)
-                _ = cache.get(sha256: shas[0], bytes: 1000)
-            }
-            Thread.sleep(forTimeInterval: 0.02)
+            try? FileManager.default.setAttributes([.modificationDate: past.addingTimeInterval(Double(i) * 3600)],
+                                                   ofItemAtPath: dir.appendingPathComponent(sha).path)
+            if i == 1 { _ = cache.get(sha256: shas[0], bytes: 1000) }  // entry 1 is now the least recently used
         }
         #expect(cache.totalBytes <= 2500)
         #expect(cache.get(sha256: shas[3], bytes: 1000) != nil)
         #expect(cache.get(sha256: shas[1], bytes: 1000) == nil, "the least recently used entry was evicted")
-    }
-}
-
-/// SHA-256 as the store computes it (swift-crypto), for the test's own expectations.
-enum ArtifactDigestProbe {
-    static func hex(_ bytes: [UInt8]) -> String {
-        ArtifactStore.sha256Hex(bytes)
+        #expect(cache.get(sha256: shas[0], bytes: 1000) != nil, "the entry read since stayed")
     }
 }

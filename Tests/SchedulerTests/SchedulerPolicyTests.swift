@@ -1,4 +1,5 @@
 import Foundation
+import LodestarTestSupport
 import MongoStore
 import Pipeline
 import Testing

@@ -119,16 +119,6 @@ final class ScriptedExecutor: RunExecutor, @unchecked Sendable {
     }
 }
 
-/// Waits (real time) until `condition` holds, up to `seconds`.
-func eventually(_ seconds: Double = 10, every poll: Duration = .milliseconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: poll)
-    }
-    return try await condition()
-}
-
 /// `yyyy-mm-ddThh:mm` in UTC.
 func utc(_ s: String) -> Date {
     let f = ISO8601DateFormatter()

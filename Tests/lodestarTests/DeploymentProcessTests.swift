@@ -72,16 +72,6 @@ import Testing
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
     }
 
-    /// Polls `condition` every `every` until it holds or `seconds` pass.
-    static func eventually(_ seconds: Double, every: Duration = .milliseconds(250), _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: every)
-        }
-        return try await condition()
-    }
-
     /// Run ids printed by `jobs trigger` (the indented lines after "queued N run(s)").
     static func runIDs(_ output: String) -> [String] {
         output.split(separator: "\n").filter { $0.hasPrefix("  ") }.map { $0.trimmingCharacters(in: .whitespaces) }
@@ -134,7 +124,7 @@ import Testing
         var replicas = try (0..<3).map { try Self.start("replica-\($0)", root: root, jobsDir: jobsDir, env: env) }
         defer { for r in replicas where r.process.isRunning { kill(r.pid, SIGKILL) } }
         for r in replicas {
-            #expect(await Self.eventually(60) { await Self.get("\(r.base)/readyz").0 == 200 }, "\(r.logText.suffix(3000))")
+            #expect(try await eventually(60, every: .milliseconds(250)) { await Self.get("\(r.base)/readyz").0 == 200 }, "\(r.logText.suffix(3000))")
         }
         (status, out) = try Self.cli(["token", "--role", "service", "--tenant", "tenant-000"], env: env)
         try #require(status == 0, "\(out)")
@@ -155,7 +145,7 @@ import Testing
         try #require(status == 0, "\(out)")
         let first = Self.runIDs(out)
         #expect(first.count == 2, "one run per tenant of the bucket's export: \(out)")
-        let firstDone = try await Self.eventually(120) {
+        let firstDone = try await eventually(120, every: .milliseconds(250)) {
             var done = true
             for id in first { done = try await runStatus(id) == "succeeded" && done }
             return done
@@ -183,7 +173,7 @@ import Testing
                 for (tenant, a) in active {
                     let url = "\(r.base)/v1/tenants/\(tenant)/learners/\(a.learner)/recommendations"
                     var last = (0, [String: Any]())
-                    let served = await Self.eventually(max(1, a.activated.addingTimeInterval(15).timeIntervalSinceNow)) {
+                    let served = try await eventually(max(1, a.activated.addingTimeInterval(15).timeIntervalSinceNow), every: .milliseconds(250)) {
                         last = await Self.get(url, token: tokens[tenant])
                         return last.0 == 200 && last.1["model_version"] as? String == a.version
                     }
@@ -201,7 +191,7 @@ import Testing
                                          env: env)
             try #require(status == 0, "\(out)")
             killedRun = try #require(Self.runIDs(out).first)
-            _ = await Self.eventually(30, every: .milliseconds(50)) {
+            _ = try await eventually(30, every: .milliseconds(50)) {
                 victim = replicas.first { r in
                     let lines = r.logText.split(separator: "\n").filter { $0.contains("run=\(killedRun)") }
                     return lines.contains { $0.contains("run started") } && !lines.contains { $0.contains("run ended") }
@@ -211,7 +201,7 @@ import Testing
         }
         let killed = try #require(victim)
         kill(killed, SIGKILL)
-        let takenOver = try await Self.eventually(120) { try await runStatus(killedRun) == "succeeded" }
+        let takenOver = try await eventually(120, every: .milliseconds(250)) { try await runStatus(killedRun) == "succeeded" }
         if !takenOver { Issue.record("the killed replica's run was not finished: \(try await run(killedRun).map { "\($0)" } ?? "none")") }
         let finished = try #require(try await run(killedRun))
         #expect((finished["attempt"]?.int64Value ?? 0) >= 2)
@@ -223,7 +213,7 @@ import Testing
         let late = try Self.start("replica-late", root: root, jobsDir: jobsDir, env: env)
         replicas.append(late)
         var ready = (0, [String: Any]())
-        #expect(await Self.eventually(60) {
+        #expect(try await eventually(60, every: .milliseconds(250)) {
             ready = await Self.get("\(late.base)/readyz")
             return ready.0 == 200
         }, "\(late.logText.suffix(3000))")
