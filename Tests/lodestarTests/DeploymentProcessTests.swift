@@ -145,7 +145,7 @@ import Testing
         try #require(status == 0, "\(out)")
         let first = Self.runIDs(out)
         #expect(first.count == 2, "one run per tenant of the bucket's export: \(out)")
-        let firstDone = try await eventually(120, every: .milliseconds(250)) {
+        let firstDone = try await eventually(300, every: .milliseconds(250)) {
             var done = true
             for id in first { done = try await runStatus(id) == "succeeded" && done }
             return done
@@ -201,7 +201,7 @@ import Testing
         }
         let killed = try #require(victim)
         kill(killed, SIGKILL)
-        let takenOver = try await eventually(120, every: .milliseconds(250)) { try await runStatus(killedRun) == "succeeded" }
+        let takenOver = try await eventually(300, every: .milliseconds(250)) { try await runStatus(killedRun) == "succeeded" }
         if !takenOver { Issue.record("the killed replica's run was not finished: \(try await run(killedRun).map { "\($0)" } ?? "none")") }
         let finished = try #require(try await run(killedRun))
         #expect((finished["attempt"]?.int64Value ?? 0) >= 2)
