@@ -1,6 +1,5 @@
 import Hummingbird
 import LearningEvents
-import MongoStore
 
 /// The authorisation rules of the routes, in one place (docs/api.md has the table):
 ///

@@ -1,4 +1,4 @@
-public import MongoStore
+public import LearningEvents
 
 /// Who a verified token speaks for.
 public struct Principal: Sendable, Equatable {

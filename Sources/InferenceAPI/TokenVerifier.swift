@@ -2,7 +2,6 @@ public import Foundation
 import JWTKit
 import LearningEvents
 public import Logging
-import MongoStore
 
 /// Checks bearer tokens (OWASP JWT cheat sheet): the header's `alg` must be one this server is configured for —
 /// HS256 with the shared secret (only without a JWKS, or with `allowDevTokens`), RS256/ES256 with a key of the JWKS

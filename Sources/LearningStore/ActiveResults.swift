@@ -1,4 +1,5 @@
 public import MongoStore
+public import LearningEvents
 
 /// Reads results the way the core API must: the tenant's active version first, then that version's documents
 /// (so a version being written, or abandoned half-way, is never seen).

@@ -1,5 +1,6 @@
 public import Foundation
 public import MongoStore
+public import LearningEvents
 
 extension ModelRegistry {
     /// Removes what dead runs left of a kind: `staging` versions (the caller holds the kind's lease, so none of

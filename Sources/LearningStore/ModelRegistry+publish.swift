@@ -1,5 +1,6 @@
 public import Foundation
 public import MongoStore
+public import LearningEvents
 
 /// What a publishing run writes besides its documents: the artifact folder's files.
 public struct VersionArtifacts: Sendable {

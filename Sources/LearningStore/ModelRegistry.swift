@@ -1,5 +1,5 @@
 public import Foundation
-import LearningEvents
+public import LearningEvents
 public import MongoStore
 
 /// Model versions per tenant and kind: `model_versions` in MongoDB plus their artifact files in the shared

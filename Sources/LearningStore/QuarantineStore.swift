@@ -1,5 +1,6 @@
 public import Foundation
 public import MongoStore
+public import LearningEvents
 
 /// Writes refused rows to the `quarantine` platform collection and reads them back per tenant or run.
 public struct QuarantineStore: Sendable {

@@ -1,5 +1,6 @@
 public import Foundation
 public import MongoStore
+public import LearningEvents
 
 /// Reads and writes the `tenants` platform collection (consent to the pooled risk model).
 ///

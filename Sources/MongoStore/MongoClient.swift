@@ -3,6 +3,7 @@ import DedicatedThreads
 import Foundation
 import Logging
 public import Metrics
+import LearningEvents
 
 private let mongocLogger = Logger(label: "lodestar.mongoc")
 
@@ -44,6 +45,8 @@ public final class MongoClient: @unchecked Sendable {
 
     /// Connects lazily: libmongoc opens sockets on first use. Throws for a connection string it rejects.
     /// - Parameters:
+    ///   - uri: a MongoDB connection string (`mongodb://` or `mongodb+srv://`); its own options apply.
+    ///   - appName: the application name sent in the connection handshake (the server's logs and `currentOp` show it).
     ///   - maxPoolSize: most connections at once (also caps concurrent operations).
     ///   - threads: threads running blocking libmongoc calls.
     ///   - metrics: where operation timings and errors go (`lodestar_mongo_operation_seconds`,

@@ -1,3 +1,4 @@
+public import LearningEvents
 /// A typed collection: `TenantCollection` (bound to one tenant) or `SystemCollection` (a platform collection).
 ///
 /// There is no public initialiser: a tenant collection comes only from a `TenantScope`, a platform one only

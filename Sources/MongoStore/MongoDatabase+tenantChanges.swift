@@ -1,3 +1,4 @@
+public import LearningEvents
 /// Which tenant's document changed in a tenant collection, and the value of one key field of it (for instance the
 /// `learner_id` whose features changed). Nothing else of the document leaves the stream.
 public struct TenantChange: Sendable, Equatable, Decodable {

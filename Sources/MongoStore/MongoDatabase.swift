@@ -1,3 +1,4 @@
+public import LearningEvents
 /// One database: the entry to tenant-scoped collections, the few platform collections, indexes,
 /// commands and transactions.
 public struct MongoDatabase: Sendable {

@@ -1,5 +1,6 @@
 import CMongoC
 import Foundation
+public import LearningEvents
 
 /// A GridFS bucket (`fs.files` / `fs.chunks`, through libmongoc's `mongoc_gridfs_bucket_t`) seen by one tenant:
 /// every file's id is `<tenant>/<name>` and its metadata carries `tenant_id`, so a tenant's files can be neither

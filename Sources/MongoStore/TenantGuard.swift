@@ -1,3 +1,4 @@
+import LearningEvents
 /// The checks that keep a tenant scope closed: what a filter, a document, an update or an aggregation
 /// pipeline may contain. Pure functions over `BSONDocument`, so they are tested without a server.
 ///

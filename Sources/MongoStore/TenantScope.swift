@@ -1,3 +1,4 @@
+public import LearningEvents
 /// A database seen by one tenant. Every collection it hands out adds `tenant_id` to each filter,
 /// inserted document, upsert and aggregation.
 public struct TenantScope: Sendable {

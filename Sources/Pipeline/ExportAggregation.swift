@@ -36,14 +36,14 @@ struct ExportAggregation {
         let clock = ContinuousClock()
         let start = clock.now
         var cutoffs: [String: Cutoffs] = [:]
-        let pinned: Cutoffs? = try options.cutoff.map { try Cutoffs(score: $0, horizonDays: options.horizonDays) }
+        let pinned: Cutoffs? = try options.cutoff.map { try Cutoffs(score: $0, horizonDays: options.risk.horizonDays) }
         if pinned == nil {
             progress.phase("scan", detail: "newest event per tenant in \(options.source.joined(separator: " "))")
             for (tenant, newest) in try await newestPerTenant(source) {
-                cutoffs[tenant] = try Cutoffs(score: newest, horizonDays: options.horizonDays)
+                cutoffs[tenant] = try Cutoffs(score: newest, horizonDays: options.risk.horizonDays)
             }
         }
-        let fallback = try Cutoffs(score: min(futureLimit, Int64(startedAt.timeIntervalSince1970 * 1_000_000)), horizonDays: options.horizonDays)
+        let fallback = try Cutoffs(score: min(futureLimit, Int64(startedAt.timeIntervalSince1970 * 1_000_000)), horizonDays: options.risk.horizonDays)
 
         var result = Result()
         var pending: [QuarantineDocument] = []

@@ -37,13 +37,13 @@ public enum JobParameter: String, Sendable, CaseIterable, Hashable {
             return v
         }
         switch self {
-        case .factors: options.als.factors = try int(RefreshOptions.factorsRange)
-        case .iterations: options.als.iterations = try int(RefreshOptions.iterationsRange)
-        case .regularization: options.als.regularization = try float(RefreshOptions.regularizationRange)
-        case .alpha: options.als.alpha = try float(RefreshOptions.alphaRange)
-        case .horizonDays: options.horizonDays = try int(RefreshOptions.horizonRange)
-        case .inactivityDays: options.inactivityDays = try int(RefreshOptions.inactivityRange)
-        case .topK: options.topK = try int(RefreshOptions.topKRange)
+        case .factors: options.recommender.als.factors = try int(RefreshOptions.factorsRange)
+        case .iterations: options.recommender.als.iterations = try int(RefreshOptions.iterationsRange)
+        case .regularization: options.recommender.als.regularization = try float(RefreshOptions.regularizationRange)
+        case .alpha: options.recommender.als.alpha = try float(RefreshOptions.alphaRange)
+        case .horizonDays: options.risk.horizonDays = try int(RefreshOptions.horizonRange)
+        case .inactivityDays: options.risk.inactivityDays = try int(RefreshOptions.inactivityRange)
+        case .topK: options.recommender.topK = try int(RefreshOptions.topKRange)
         case .cutoff:
             guard let micros = Timestamp.parse(text), RefreshOptions.cutoffRange.contains(micros) else {
                 throw PipelineError.invalidOption("cutoff must be a timestamp between 1970 and 2200 (RFC 3339 or 'YYYY-MM-DD HH:MM:SS UTC'), got '\(text)'")
@@ -59,17 +59,17 @@ public enum JobParameter: String, Sendable, CaseIterable, Hashable {
             guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite, (0...86_400).contains(v) else {
                 throw PipelineError.invalidOption("sleep_seconds must be a number of seconds in 0…86400, got '\(text)'")
             }
-            options.noopSeconds = v
+            options.noop.seconds = v
         case .evaluate:
             switch text.lowercased() {
-            case "true", "yes", "1": options.evaluate = true
-            case "false", "no", "0": options.evaluate = false
+            case "true", "yes", "1": options.recommender.evaluate = true
+            case "false", "no", "0": options.recommender.evaluate = false
             default: throw PipelineError.invalidOption("evaluate must be true or false, got '\(text)'")
             }
         case .search:
             switch text.lowercased() {
-            case "true", "yes", "1": options.search = true
-            case "false", "no", "0": options.search = false
+            case "true", "yes", "1": options.recommender.search = true
+            case "false", "no", "0": options.recommender.search = false
             default: throw PipelineError.invalidOption("search must be true or false, got '\(text)'")
             }
         }

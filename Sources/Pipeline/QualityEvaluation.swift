@@ -59,13 +59,13 @@ public enum QualityEvaluation {
             let agg = read.aggregators[name]!
             let lessonCount: @Sendable (Int) -> Int? = { catalog.lessonCount(tenant: name, course: agg.courses[$0]) }
             var t0 = clock.now
-            let b = try await RiskPhase.build(aggregate: agg, options: options, lessonCount: lessonCount, consent: consent.contains(name), pool: pool)
+            let b = try await RiskPhase.build(aggregate: agg, options: options.risk, settings: options.settings, lessonCount: lessonCount, consent: consent.contains(name), pool: pool)
             var alone: RiskTraining.Trained?
             if b.source == "pooled-prior" {
-                var logistic = options.logistic
+                var logistic = options.risk.logistic
                 logistic.threads = max(1, options.threads)
-                let training = RiskTraining(aggregate: agg, inactivityDays: options.inactivityDays, lessonCount: lessonCount, logistic: logistic,
-                                            priorStrength: options.priorStrength)
+                let training = RiskTraining(aggregate: agg, inactivityDays: options.risk.inactivityDays, lessonCount: lessonCount, logistic: logistic,
+                                            priorStrength: options.risk.priorStrength)
                 alone = try? await runOnDedicatedThread { flag in try training.train(asOf: .score, cancellation: flag) }
             }
             let riskSeconds = seconds(clock.now - t0)
@@ -79,15 +79,15 @@ public enum QualityEvaluation {
             var metrics: [String: Double] = [:]
             var search: RecommenderSearch.Result?
             let triples = agg.interactions(at: .score)
-            if agg.learners.count >= options.minLearnersForModel, !triples.isEmpty {
+            if agg.learners.count >= options.recommender.minLearnersForModel, !triples.isEmpty {
                 let data = try Interactions(triplets: triples.map { ($0.learner, $0.course, $0.confidence) }, learnerCount: agg.learners.count,
                                             courseCount: agg.courses.count, learners: try IDMap(ordered: agg.learners), courses: try IDMap(ordered: agg.courses))
                 let all = triples.map { Interaction(learner: $0.learner, course: $0.course, weight: $0.confidence, time: Double($0.start) / 1_000_000) }
-                var config = options.als
+                var config = options.recommender.als
                 config.seed = options.seed
                 config.threads = max(1, options.threads)
                 (metrics, search) = try await RecommenderPhase.evaluate(all, data: data, config: config, seed: options.seed, evaluate: true,
-                                                                         search: options.search ? options.searchSettings : nil)
+                                                                         search: options.recommender.search ? options.recommender.searchSettings : nil)
             }
             tenants.append(Tenant(
                 tenant: name, learners: agg.learners.count, enrolments: agg.enrolmentCount, dropped_enrolments: b.counts.droppedEnrolments,

@@ -28,6 +28,8 @@ public struct RefreshJob: Sendable {
     /// The run's clock (injected in tests).
     public let now: @Sendable () -> Date
     public let metrics: PipelineMetrics
+    /// Test hooks (internal: tests reach them with `@testable import`; never part of ``RefreshOptions``).
+    var hooks = RunHooks()
 
     public init(options: RefreshOptions, db: MongoDatabase, logger: Logger, progress: ProgressReporter? = nil,
                 metrics: PipelineMetrics = PipelineMetrics(), now: @escaping @Sendable () -> Date = { Date() }) {
@@ -132,7 +134,7 @@ public struct RefreshJob: Sendable {
         let cutoff = options.cutoff ?? Int64(startedAt.timeIntervalSince1970 * 1_000_000)
         for tenant in tenants {
             try Task.checkCancellation()
-            let agg = TenantAggregator(tenant: tenant, cutoffs: try Cutoffs(score: cutoff, horizonDays: options.horizonDays))
+            let agg = TenantAggregator(tenant: tenant, cutoffs: try Cutoffs(score: cutoff, horizonDays: options.risk.horizonDays))
             summary.tenants.append(try await runTenant(agg, catalog: Catalog(), runID: runID, startedAt: startedAt).summary)
         }
         return summary
@@ -167,10 +169,11 @@ public struct RefreshJob: Sendable {
             record.update { s, _ in s.failures.append("tenant id: \(error)") }
             return record
         }
-        let context = TenantRunContext(
+        var context = TenantRunContext(
             runID: runID, tenant: tenant, scope: db.tenant(tenant), registry: registry, aggregate: agg, catalog: catalog,
-            options: options, startedAt: startedAt, progress: progress, logger: logger, record: record, metrics: metrics,
-            pooledModelConsent: consent, platformPrior: pool)
+            options: options.phaseOptions, settings: options.settings, startedAt: startedAt, progress: progress, logger: logger,
+            record: record, metrics: metrics, pooledModelConsent: consent, platformPrior: pool)
+        context.hooks = hooks
         let clock = ContinuousClock()
         FreedMemory.release()  // the read's buffers
         for phase in options.job.phases {

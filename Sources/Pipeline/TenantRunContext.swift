@@ -2,10 +2,11 @@ public import Foundation
 public import LearningStore
 public import Logging
 public import MongoStore
+public import LearningEvents
 
 /// What a phase needs to work on one tenant: its scope in MongoDB, the run's aggregates of its events, the
-/// catalog, the options, the run's clock, progress and a place to record what it did. A phase gets no
-/// handle on the job itself.
+/// catalog, the phases' options and the run-wide settings, the run's clock, progress and a place to record what it
+/// did. A phase gets no handle on the job itself, nor on the run's sources, storage or tenant selection.
 public struct TenantRunContext: Sendable {
     public let runID: String
     public let tenant: TenantID
@@ -16,7 +17,10 @@ public struct TenantRunContext: Sendable {
     /// Per-enrolment aggregates of the tenant's events as of its cutoffs.
     public let aggregate: TenantAggregator
     public let catalog: Catalog
-    public let options: RefreshOptions
+    /// The phases' own options (each phase reads its part).
+    public let options: PhaseOptions
+    /// Run-wide settings: dry run, batch size, retention, lease wait, seed, threads.
+    public let settings: RunSettings
     /// When the run started (the run's clock: result documents' `computed_at`, version names).
     public let startedAt: Date
     public let progress: ProgressReporter
@@ -29,9 +33,11 @@ public struct TenantRunContext: Sendable {
     public var pooledModelConsent = false
     /// The run's pooled platform risk model (weights of consenting tenants only).
     public var platformPrior: PlatformPrior?
+    /// Test hooks (`RefreshJob.hooks`).
+    var hooks = RunHooks()
 
     public init(runID: String, tenant: TenantID, scope: TenantScope, registry: ModelRegistry, aggregate: TenantAggregator,
-                catalog: Catalog, options: RefreshOptions, startedAt: Date, progress: ProgressReporter, logger: Logger,
+                catalog: Catalog, options: PhaseOptions, settings: RunSettings, startedAt: Date, progress: ProgressReporter, logger: Logger,
                 record: TenantRunRecord, metrics: PipelineMetrics = PipelineMetrics(), pooledModelConsent: Bool = false,
                 platformPrior: PlatformPrior? = nil) {
         self.runID = runID
@@ -41,6 +47,7 @@ public struct TenantRunContext: Sendable {
         self.aggregate = aggregate
         self.catalog = catalog
         self.options = options
+        self.settings = settings
         self.startedAt = startedAt
         self.progress = progress
         self.logger = logger
@@ -62,8 +69,8 @@ public struct TenantRunContext: Sendable {
     /// Upserts `documents` into `spec` by its key (nothing in a dry run); returns how many were written.
     @discardableResult
     public func write<D>(_ documents: [D], to spec: CollectionSpec<D>) async throws -> Int {
-        guard !options.dryRun, !documents.isEmpty else { return 0 }
-        try await spec.upsert(documents, in: scope, batchSize: options.writeBatchSize)
+        guard !settings.dryRun, !documents.isEmpty else { return 0 }
+        try await spec.upsert(documents, in: scope, batchSize: settings.writeBatchSize)
         return documents.count
     }
 
@@ -71,13 +78,13 @@ public struct TenantRunContext: Sendable {
     /// conditional activation, pruning); in a dry run only runs `write`, which writes nothing.
     public func publish(_ version: ModelVersionDocument, artifacts: @autoclosure () throws -> VersionArtifacts,
                         write: @escaping @Sendable () async throws -> Int) async throws -> PhaseOutcome {
-        if options.dryRun {
+        if settings.dryRun {
             _ = try await write()
             return .dryRun
         }
         let published = try await registry.publish(
-            tenant: tenant, version: version, artifacts: try artifacts(), keepRetired: options.keepRetired, leaseWait: options.leaseWait,
-            beforeActivation: options.hooks.hook(tenant: tenantName, kind: version.kind.rawValue), write: write)
+            tenant: tenant, version: version, artifacts: try artifacts(), keepRetired: settings.keepRetired, leaseWait: settings.leaseWait,
+            beforeActivation: hooks.hook(tenant: tenantName, kind: version.kind.rawValue), write: write)
         return .published(kind: version.kind.rawValue, version: version.version, documents: published.documents)
     }
 }

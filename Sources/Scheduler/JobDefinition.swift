@@ -1,5 +1,5 @@
 public import Foundation
-public import Pipeline
+package import Pipeline
 
 /// One job as a `jobs/*.yaml` file defines it (docs/scheduling.md; the format is in the architecture).
 ///
@@ -21,7 +21,9 @@ public struct JobDefinition: Sendable {
     /// 1–64 of `a–z A–Z 0–9 . _ -`, starting with a letter or digit.
     public var name: String
     public var description: String?
-    public var kind: JobKind
+    /// The pipeline's job kind. `package`: the API and other clients see the kind through `kindName`,
+    /// `kindSummary`, `parameterNames` and `readsExport`, so nothing public here exposes `Pipeline` types.
+    package var kind: JobKind
     public var schedule: CronSchedule
     public var tenants: TenantChoice
     /// Parameters as validated text, by `JobParameter` raw value; `source` and `catalog` of the file are here too.
@@ -43,7 +45,7 @@ public struct JobDefinition: Sendable {
     /// The file it came from.
     public var file: String
 
-    public init(name: String, kind: JobKind, schedule: CronSchedule, tenants: TenantChoice = .all, params: [String: String] = [:],
+    package init(name: String, kind: JobKind, schedule: CronSchedule, tenants: TenantChoice = .all, params: [String: String] = [:],
                 timeout: Duration? = nil, retries: RetryPolicy = RetryPolicy(), missedRuns: MissedRunPolicy = .runOnce,
                 priority: Int = 0, concurrency: Int? = nil, history: RetentionPolicy = RetentionPolicy(), file: String = "",
                 description: String? = nil, maxQueued: Int = JobDefinition.defaultMaxQueued,
@@ -75,8 +77,24 @@ public struct JobDefinition: Sendable {
         return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
     }
 
+    /// The job kind's name (`refresh`, `score-risk`, …).
+    public var kindName: String { kind.name }
+
+    /// The job kind's one-line summary.
+    public var kindSummary: String { kind.summary }
+
+    /// The parameters the job kind takes, sorted by name.
+    public var parameterNames: [String] { kind.parameters.map(\.rawValue).sorted() }
+
+    /// False when the kind reads no export (`noop`).
+    public var readsExport: Bool { kind.readsExport }
+
+    /// Checks `params` against this job's kind (known to it, values in range); throws
+    /// `SchedulerError.invalidParameter` naming the parameter.
+    public func validate(params: [String: String]) throws { try Self.validate(params: params, kind: kind) }
+
     /// Checks `params` against the kind (known to it, values in range); throws `SchedulerError.invalidParameter`.
-    public static func validate(params: [String: String], kind: JobKind) throws {
+    package static func validate(params: [String: String], kind: JobKind) throws {
         var scratch = RefreshOptions(source: ["-"], modelsDirectory: URL(fileURLWithPath: "models"))
         for (key, value) in params.sorted(by: { $0.key < $1.key }) {
             guard let p = JobParameter(rawValue: key) else {

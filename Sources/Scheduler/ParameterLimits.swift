@@ -1,5 +1,5 @@
 import Foundation
-public import Pipeline
+package import Pipeline
 
 /// Upper bounds on numeric job parameters per role, from a job file's `limits:` over these defaults. A
 /// `data_scientist` may ask for `factors` ≤ 128, `iterations` ≤ 50 and `top_k` ≤ 100 unless the job file says
@@ -20,7 +20,7 @@ public struct ParameterLimits: Sendable, Equatable {
     public static let defaults = ParameterLimits(byRole: [limitedRole: ["factors": 128, "iterations": 50, "top_k": 100]])
 
     /// Parameters that take numbers, and so may be limited.
-    public static let numeric: Set<JobParameter> = [.factors, .iterations, .regularization, .alpha, .horizonDays, .inactivityDays,
+    package static let numeric: Set<JobParameter> = [.factors, .iterations, .regularization, .alpha, .horizonDays, .inactivityDays,
                                                     .topK, .sleepSeconds]
 
     public init(byRole: [String: [String: Double]]) { self.byRole = byRole }

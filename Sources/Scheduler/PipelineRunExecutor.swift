@@ -1,27 +1,37 @@
 import Foundation
 import LearningStore
 import Logging
-public import MongoStore
-public import Pipeline
+import Synchronization
+package import MongoStore
+package import Pipeline
 
 /// Runs a job run through the pipeline: `RefreshJob` with the run's kind, its one tenant and its parameters.
-public struct PipelineRunExecutor: RunExecutor {
-    public let db: MongoDatabase
+package struct PipelineRunExecutor: RunExecutor {
+    package let db: MongoDatabase
     /// The defaults every run starts from (models folder, threads, lease length, …) before its parameters.
-    public let baseOptions: RefreshOptions
+    package let baseOptions: RefreshOptions
 
-    public init(db: MongoDatabase, baseOptions: RefreshOptions) {
+    package init(db: MongoDatabase, baseOptions: RefreshOptions) {
         self.db = db
         self.baseOptions = baseOptions
     }
 
-    public func execute(_ run: RunDocument, context: RunContext) async throws -> RunMetrics {
+    package func execute(_ run: RunDocument, context: RunContext) async throws -> RunMetrics {
         guard let kind = JobKind.named(run.kind) else { throw RunFailure("unknown job kind '\(run.kind)'") }
         var options = baseOptions
         options.job = kind
         options.tenants = .only([run.tenant_id])
         options.reportDirectory = nil
-        options.activationGuard = context.activationGuard
+        // A refused activation (the run's own lease found lost inside the transaction) must end the attempt as a
+        // lost lease, not as a failure: the pipeline reports a phase's error per tenant, so the guard notes it here.
+        let refused = RefusedActivation()
+        let guardCheck = context.activationGuard
+        options.activationGuard = { tx in
+            do { try await guardCheck(tx) } catch let error as LeaseError {
+                if case .lost = error { refused.set() }
+                throw error
+            }
+        }
         for (key, value) in run.params.sorted(by: { $0.key < $1.key }) {
             guard let p = JobParameter(rawValue: key) else { throw RunFailure("unknown parameter '\(key)'") }
             do { try p.apply(value, to: &options) } catch { throw RunFailure("param \(key): \(error)") }
@@ -40,8 +50,10 @@ public struct PipelineRunExecutor: RunExecutor {
         } catch let e as CancellationError {
             throw e
         } catch {
+            if refused.isSet { throw RunLeaseLost(runID: run._id) }
             throw RunFailure("\(error)")
         }
+        if refused.isSet { throw RunLeaseLost(runID: run._id) }
         var m = RunMetrics()
         m.rows_read = kind.readsExport ? summary.rowsRead : nil
         m.rows_valid = kind.readsExport ? summary.rowsValid : nil
@@ -69,4 +81,11 @@ public struct PipelineRunExecutor: RunExecutor {
         }
         return m
     }
+}
+
+/// Set when the run's activation guard found the run's lease lost.
+private final class RefusedActivation: Sendable {
+    private let flag = Mutex(false)
+    func set() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
 }

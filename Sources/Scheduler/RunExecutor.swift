@@ -19,6 +19,15 @@ public struct RunContext: Sendable {
     public let activationGuard: @Sendable (MongoDatabase) async throws -> Void
 }
 
+/// Thrown by an executor whose run's own lease was found lost (the activation guard refused the commit): the
+/// scheduler ends the attempt as a lost lease, drops its result and leaves the run to the replica that took it
+/// over, exactly as when a heartbeat finds the lease gone. Never recorded as a failure.
+public struct RunLeaseLost: Error, Sendable, CustomStringConvertible {
+    public let runID: String
+    public init(runID: String) { self.runID = runID }
+    public var description: String { "the lease of job run \(runID) was lost before its work committed" }
+}
+
 /// A failed attempt's message (what `jobs runs` shows as the error).
 public struct RunFailure: Error, Sendable, CustomStringConvertible {
     public let message: String

@@ -25,7 +25,9 @@ extension Scheduler {
             activationGuard: { tx in try await RunStore.confirm(runID: run._id, owner: owner, now: clock.now(), in: tx) })
         let outcome: Outcome = await withTaskGroup(of: Outcome?.self) { group in
             group.addTask {
-                do { return .done(try await executor.execute(run, context: context)) } catch {
+                do { return .done(try await executor.execute(run, context: context)) } catch is RunLeaseLost {
+                    return .stopped(.leaseLost)
+                } catch {
                     return .threw("\(error)", cancelled: error is CancellationError || Task.isCancelled)
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
 import LearningStore
 import MongoStore
+import LearningEvents
 
 /// A per-tenant cache of the `courses` documents the batch wrote (lesson counts, visibility, titles), reloaded after
 /// `ttl`. A tenant without any is one no batch ingested yet: lesson counts are then unknown (completion ratios 0 until

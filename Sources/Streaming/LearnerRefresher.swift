@@ -5,6 +5,7 @@ import Logging
 import Metrics
 import Models
 import MongoStore
+import LearningEvents
 
 /// Rewrites the recommendations and dropout-risk documents of learners with new activity under the tenant's active
 /// versions, debounced: learners marked within `debounce` of each other are refreshed together, once each.

@@ -3,6 +3,7 @@ import LearningStore
 import LinearAlgebra
 import Models
 import MongoStore
+import LearningEvents
 
 /// The tenants' active recommender and risk versions with their models loaded through the one
 /// ``ModelArtifactLoader`` (the API's: the shared artifact store, checked against `model_versions`, locations from

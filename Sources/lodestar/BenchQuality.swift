@@ -26,7 +26,7 @@ struct BenchQuality: AsyncParsableCommand {
         options.catalog = catalog.map { [$0] } ?? []
         options.threads = threads
         options.dryRun = true
-        options.search = !noSearch
+        options.recommender.search = !noSearch
         let all = pooledConsent == "all"
         options.pooledModelConsent = all ? [] : Set(pooledConsent.split(separator: ",").map(String.init))
         let (tenants, list) = try await QualityEvaluation.run(options: options, everyTenantConsents: all, logger: logger)

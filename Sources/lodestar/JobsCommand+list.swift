@@ -40,7 +40,7 @@ extension JobsCommand {
             print("params:      \(j.params.isEmpty ? "—" : j.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
             print("timeout:     \(j.timeout ?? "none")   retries: \(j.retries)   missed runs: \(j.missedRuns)   priority: \(j.priority)   concurrency: \(j.concurrency.map(String.init) ?? "unlimited")")
             if let d = service.catalog.job(named: j.name) {
-                let kindTakes = Set(d.kind.parameters.map(\.rawValue))
+                let kindTakes = Set(d.parameterNames)
                 let limits = d.limits.byRole[ParameterLimits.limitedRole, default: [:]].filter { kindTakes.contains($0.key) }
                     .sorted { $0.key < $1.key }.map { "\($0.key) ≤ \(ParameterLimits.text($0.value))" }
                 print("triggers:    max queued \(d.maxQueued) per tenant   \(ParameterLimits.limitedRole) limits: \(limits.isEmpty ? "none" : limits.joined(separator: ", "))")
@@ -62,7 +62,7 @@ extension JobsCommand {
                 switch result {
                 case .success(let j):
                     let next = j.schedule.next(after: Date()).map { JobsOutput.time($0) } ?? "never"
-                    print("ok    \(path): \(j.name) (\(j.kind.name), \"\(j.schedule.expression.text)\" \(j.schedule.zoneName), tenants \(j.tenants), next \(next) UTC)")
+                    print("ok    \(path): \(j.name) (\(j.kindName), \"\(j.schedule.expression.text)\" \(j.schedule.zoneName), tenants \(j.tenants), next \(next) UTC)")
                 case .failure(let e):
                     bad += 1
                     print("bad   \(e)")

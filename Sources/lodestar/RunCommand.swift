@@ -115,19 +115,19 @@ struct RunCommand: AsyncParsableCommand {
         options.storage = dryRun ? try config.remoteStorage(for: source + catalog) : try config.storage(reading: source + catalog)
         options.tenants = all ? .all : .only(tenant)
         options.cutoff = cutoff.flatMap(Timestamp.parse)
-        if let horizonDays { options.horizonDays = horizonDays }
-        if let inactivityDays { options.inactivityDays = inactivityDays }
-        if let factors { options.als.factors = factors }
-        if let iterations { options.als.iterations = iterations }
-        if let regularization { options.als.regularization = regularization }
-        if let alpha { options.als.alpha = alpha }
+        if let horizonDays { options.risk.horizonDays = horizonDays }
+        if let inactivityDays { options.risk.inactivityDays = inactivityDays }
+        if let factors { options.recommender.als.factors = factors }
+        if let iterations { options.recommender.als.iterations = iterations }
+        if let regularization { options.recommender.als.regularization = regularization }
+        if let alpha { options.recommender.als.alpha = alpha }
         if let threads { options.threads = threads }
         if let leaseWait { options.leaseWait = .seconds(leaseWait) }
         options.leaseDuration = config.leaseDuration
         options.quarantineRetentionDays = config.quarantineTTLDays
-        options.evaluate = !noEvaluate
-        options.backtest = !noEvaluate
-        options.search = !noSearch
+        options.recommender.evaluate = !noEvaluate
+        options.risk.backtest = !noEvaluate
+        options.recommender.search = !noSearch
         if let pooledConsent {
             options.pooledModelConsent = Set(pooledConsent.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }

@@ -66,8 +66,8 @@ struct APIFixture: Sendable {
         var options = RefreshOptions(source: [events], modelsDirectory: models)
         options.catalog = courses
         options.cutoff = Timestamp.parse("2026-04-20 00:00:00 UTC")!
-        options.als.threads = 2
-        options.evaluate = false
+        options.recommender.als.threads = 2
+        options.recommender.evaluate = false
         _ = try await RefreshJob(options: options, db: db, logger: logger).run()
         let catalog = try await CourseSource(courses).read().courses
         // A second recommender version for tenant-001 (other seed and size), so the hot-swap test has two.
@@ -75,7 +75,7 @@ struct APIFixture: Sendable {
         second.job = .recommend
         second.tenants = .only([tenantB.rawValue])
         second.seed = 7
-        second.als.factors = 12
+        second.recommender.als.factors = 12
         _ = try await RefreshJob(options: second, db: db, logger: logger).run()
 
         var learners: [String: [String: [FeatureDocument]]] = [:]

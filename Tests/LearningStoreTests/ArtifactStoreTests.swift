@@ -4,6 +4,7 @@ import LearningStore
 import LodestarTestSupport
 import MongoStore
 import Testing
+import LearningEvents
 
 @Suite("Artifact store: GridFS, gs:// and folders, checked by size and SHA-256, cached per replica")
 struct ArtifactStoreTests {

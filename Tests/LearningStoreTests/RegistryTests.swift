@@ -2,6 +2,7 @@ import Foundation
 import LearningStore
 import MongoStore
 import Testing
+import LearningEvents
 
 @Suite("Model registry: staging → active under the tenant's lease", .serialized)
 struct RegistryTests {

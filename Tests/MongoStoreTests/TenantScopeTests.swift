@@ -1,6 +1,7 @@
 import Foundation
 import MongoStore
 import Testing
+import LearningEvents
 
 @Suite("Tenant scope")
 struct TenantScopeTests {

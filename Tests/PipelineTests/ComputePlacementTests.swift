@@ -18,8 +18,8 @@ struct ComputePlacementTests {
         var options = f.options()
         options.dryRun = true
         options.threads = 1
-        options.als.iterations = 20
-        var agg = TenantAggregator(tenant: "tenant-000", cutoffs: try Cutoffs(score: PipelineFixture.cutoff, horizonDays: options.horizonDays))
+        options.recommender.als.iterations = 20
+        var agg = TenantAggregator(tenant: "tenant-000", cutoffs: try Cutoffs(score: PipelineFixture.cutoff, horizonDays: options.risk.horizonDays))
         for try await record in ExportSource([f.events]).records() {
             if case .event(let e, _, _) = record { agg.add(e) }
         }
@@ -29,7 +29,7 @@ struct ComputePlacementTests {
         let contexts = (0..<(ProcessInfo.processInfo.activeProcessorCount + 1)).map { _ in
             TenantRunContext(runID: "r", tenant: "tenant-000", scope: db.tenant("tenant-000"),
                              registry: ModelRegistry(db: db, modelsDirectory: f.dir), aggregate: agg, catalog: Catalog(),
-                             options: options, startedAt: Date(), progress: ProgressReporter(logger: logger, terminal: false),
+                             options: options.phaseOptions, settings: options.settings, startedAt: Date(), progress: ProgressReporter(logger: logger, terminal: false),
                              logger: logger, record: TenantRunRecord(tenant: "tenant-000"))
         }
         let clock = ContinuousClock()

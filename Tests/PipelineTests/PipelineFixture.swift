@@ -6,7 +6,7 @@ import LinearAlgebra
 import LodestarTestSupport
 import Logging
 import MongoStore
-import Pipeline
+@testable import Pipeline
 import SampleData
 
 /// A generated export on disk, its ground truth, and a throwaway database on the test server.
@@ -36,15 +36,17 @@ struct PipelineFixture {
     func options(_ sources: [String]? = nil) -> RefreshOptions {
         var o = RefreshOptions(source: sources ?? [events], modelsDirectory: dir.appendingPathComponent("models"))
         o.cutoff = PipelineFixture.cutoff
-        o.als.threads = 2
+        o.recommender.als.threads = 2
         o.reportDirectory = dir.appendingPathComponent("reports")
         return o
     }
 
-    func run(_ options: RefreshOptions) async throws -> RunSummary {
+    func run(_ options: RefreshOptions, hooks: RunHooks = RunHooks()) async throws -> RunSummary {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        return try await RefreshJob(options: options, db: db, logger: logger, progress: ProgressReporter(logger: logger, terminal: false)).run()
+        var job = RefreshJob(options: options, db: db, logger: logger, progress: ProgressReporter(logger: logger, terminal: false))
+        job.hooks = hooks
+        return try await job.run()
     }
 
     func finish() async throws {

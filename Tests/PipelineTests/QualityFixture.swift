@@ -86,7 +86,7 @@ actor ConsentingBuildsCache {
             let pool = PlatformPrior()
             var out: [(tenant: String, build: RiskPhase.Build)] = []
             for t in d.tenants {
-                out.append((t, try await RiskPhase.build(aggregate: d.aggregators[t]!, options: d.options, lessonCount: d.lessonCount(t),
+                out.append((t, try await RiskPhase.build(aggregate: d.aggregators[t]!, options: d.options.risk, settings: d.options.settings, lessonCount: d.lessonCount(t),
                                                          consent: true, pool: pool)))
             }
             return (pool: pool, builds: out)

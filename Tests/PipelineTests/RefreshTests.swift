@@ -81,9 +81,9 @@ struct RefreshTests {
         let tenant = first.tenants[0].tenant
         let before = try await f.active(tenant)
 
-        var crashing = f.options()
-        crashing.hooks.beforeActivation = { _, kind in throw PublishInterrupted(kind: kind) }
-        let interrupted = try await f.run(crashing)
+        var crashing = RunHooks()
+        crashing.beforeActivation = { _, kind in throw PublishInterrupted(kind: kind) }
+        let interrupted = try await f.run(f.options(), hooks: crashing)
         #expect(interrupted.tenants.allSatisfy { t in
             t.failures.contains { $0.hasPrefix("recommender:") } && t.failures.allSatisfy { $0.contains("before activation") }
         }, "every tenant's publishing phases failed, and each failure is reported for its tenant: \(interrupted.tenants.map(\.failures))")

@@ -68,11 +68,11 @@ struct ReliabilityTests {
     @Test("one tenant's failure is reported and the other tenants are published")
     func failureIsolation() async throws {
         let f = try await PipelineFixture(label: "isolate", tenants: 2, learners: 300)
-        var options = f.options()
-        options.hooks.beforeActivation = { tenant, kind in
+        var hooks = RunHooks()
+        hooks.beforeActivation = { tenant, kind in
             if tenant == "tenant-000" { throw PublishInterrupted(kind: kind) }
         }
-        let run = try await f.run(options)
+        let run = try await f.run(f.options(), hooks: hooks)
         let a = try #require(run.tenants.first { $0.tenant == "tenant-000" })
         let b = try #require(run.tenants.first { $0.tenant == "tenant-001" })
         #expect(!a.failures.isEmpty && b.failures.isEmpty)
@@ -113,7 +113,7 @@ struct ReliabilityTests {
         let stored = try await StoreLayout.features.collection(in: f.db.tenant("tenant-000")).find().collect()
         #expect(stored.count > 100)
         // Rebuild the aggregates as the run did and compare vector by vector.
-        var agg = TenantAggregator(tenant: "tenant-000", cutoffs: try Cutoffs(score: PipelineFixture.cutoff, horizonDays: options.horizonDays))
+        var agg = TenantAggregator(tenant: "tenant-000", cutoffs: try Cutoffs(score: PipelineFixture.cutoff, horizonDays: options.risk.horizonDays))
         for try await record in ExportSource([f.events]).records() {
             if case .event(let e, _, _) = record { agg.add(e) }
         }

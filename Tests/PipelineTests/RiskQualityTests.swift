@@ -20,7 +20,7 @@ struct RiskQualityTests {
         var ownTenants = 0
         for t in d.tenants {
             let agg = d.aggregators[t]!
-            let b = try await RiskPhase.build(aggregate: agg, options: d.options, lessonCount: d.lessonCount(t), consent: false, pool: nil)
+            let b = try await RiskPhase.build(aggregate: agg, options: d.options.risk, settings: d.options.settings, lessonCount: d.lessonCount(t), consent: false, pool: nil)
             guard b.source == "own" else { continue }  // small tenants without consent get the heuristic (tested below)
             ownTenants += 1
             for (e, s) in b.scores {
@@ -49,8 +49,8 @@ struct RiskQualityTests {
         let d = try await Self.data()
         let t = d.tenants[1]
         let agg = d.aggregators[t]!
-        let a = try await RiskPhase.build(aggregate: agg, options: d.options, lessonCount: d.lessonCount(t), consent: false, pool: nil)
-        let b = try await RiskPhase.build(aggregate: agg, options: d.options, lessonCount: d.lessonCount(t), consent: false, pool: nil)
+        let a = try await RiskPhase.build(aggregate: agg, options: d.options.risk, settings: d.options.settings, lessonCount: d.lessonCount(t), consent: false, pool: nil)
+        let b = try await RiskPhase.build(aggregate: agg, options: d.options.risk, settings: d.options.settings, lessonCount: d.lessonCount(t), consent: false, pool: nil)
         #expect(a.source == "own" && a.scores.count > 100)
         #expect(a.scores.map(\.enrolment) == b.scores.map(\.enrolment))
         for (x, y) in zip(a.scores, b.scores) {
@@ -68,7 +68,7 @@ struct RiskQualityTests {
         }
         // Each factor keeps the raw input it describes: days, not the clamped model input.
         let idle = a.scores.compactMap { s in s.score.factors.first { $0.feature == "days_since_last_activity" } }
-        #expect(idle.allSatisfy { $0.value >= 0 && $0.value < Double(d.options.inactivityDays) })
+        #expect(idle.allSatisfy { $0.value >= 0 && $0.value < Double(d.options.risk.inactivityDays) })
         #expect(a.scores.allSatisfy { ($0.score.expectedDropoutWeek ?? -1) >= 0 })
     }
 
@@ -86,17 +86,17 @@ struct RiskQualityTests {
         var own: [Double] = [], shrunk: [Double] = [], labels: [Bool] = []
         for t in small {
             let agg = d.aggregators[t]!
-            var logistic = d.options.logistic
+            var logistic = d.options.risk.logistic
             logistic.threads = 2
-            let training = RiskTraining(aggregate: agg, inactivityDays: d.options.inactivityDays, lessonCount: d.lessonCount(t), logistic: logistic,
-                                        priorStrength: d.options.priorStrength)
+            let training = RiskTraining(aggregate: agg, inactivityDays: d.options.risk.inactivityDays, lessonCount: d.lessonCount(t), logistic: logistic,
+                                        priorStrength: d.options.risk.priorStrength)
             let alone = try training.train(asOf: .score)
             let pooled = try training.train(asOf: .score, prior: try #require(pool.pooled(excluding: t)))
             #expect(pooled.usedPrior && !alone.usedPrior)
             // The phase decides own / pooled from counts taken without building the rows: the same as the rows built.
             #expect(training.counts(asOf: .score) == alone.counts, "\(t)")
             for e in 0..<agg.enrolmentCount {
-                guard let row = agg.featureRow(e, at: .score, lessonCount: d.lessonCount(t)), row.isLive(inactivityDays: d.options.inactivityDays) else { continue }
+                guard let row = agg.featureRow(e, at: .score, lessonCount: d.lessonCount(t)), row.isLive(inactivityDays: d.options.risk.inactivityDays) else { continue }
                 let key = "\(t)/\(agg.learners[row.learner])/\(agg.courses[row.course])"
                 guard let truth = d.truth.dropped[key] else { continue }
                 own.append(try alone.model.probability(alone.schema.vector(row).map(Double.init)))
@@ -155,7 +155,7 @@ struct RiskQualityTests {
     func heuristicWithoutConsent() async throws {
         let d = try await Self.data()
         let t = d.tenants.last!
-        let b = try await RiskPhase.build(aggregate: d.aggregators[t]!, options: d.options, lessonCount: d.lessonCount(t), consent: false, pool: PlatformPrior())
+        let b = try await RiskPhase.build(aggregate: d.aggregators[t]!, options: d.options.risk, settings: d.options.settings, lessonCount: d.lessonCount(t), consent: false, pool: PlatformPrior())
         #expect(b.source == "heuristic")
         #expect(b.model.method == "heuristic")
         #expect(b.notes.contains { $0.contains("no consent to the pooled platform model") })

@@ -10,6 +10,7 @@ import Pipeline
 import SampleData
 import Testing
 @testable import Scheduler
+import LearningEvents
 
 /// The shipped `jobs/nightly-refresh.yaml`, its source and catalog pointed at a bucket of the GCS emulator, fired by
 /// its cron on a manual clock: the scheduler's executor reads the bucket (the storage access the executable hands it)

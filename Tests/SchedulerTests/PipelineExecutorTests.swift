@@ -8,6 +8,7 @@ import Pipeline
 import SampleData
 import Testing
 @testable import Scheduler
+import LearningEvents
 
 /// Scheduled runs through the real pipeline on a small generated export: tenants found in the export, metrics
 /// kept, a publication refused when the run's lease check fails, a failing job kept with its error.
@@ -67,7 +68,8 @@ import Testing
         let steps = ProgressTexts()
         let context = RunContext(logger: Logger(label: "test"), progress: { steps.append($0) },
                                  activationGuard: { _ in throw LeaseError.lost(name: "job run guarded") })
-        await #expect(throws: RunFailure.self) { try await exec.execute(doc, context: context) }
+        // A refused activation is a lost lease (typed), never a failure's text.
+        await #expect(throws: RunLeaseLost.self) { try await exec.execute(doc, context: context) }
         // Progress arrives through the typed callback, in order: the read, then each phase of the kind for the tenant.
         let texts = steps.all
         let expected = ["read streaming events"] + JobKind.scoreRisk.phases.map { "\($0.name) \(tenant)" }

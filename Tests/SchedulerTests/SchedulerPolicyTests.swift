@@ -185,6 +185,29 @@ import Testing
         try await t.finish()
     }
 
+    @Test func anExecutorsLostLeaseIsNeverRecordedAsAFailure() async throws {
+        let t = try TestDatabase("refused")
+        let start = utc("2026-05-04T10:00")
+        let clockA = ManualClock(start), clockB = ManualClock(start)
+        let job = try noopJob(tenants: ["a"]) { $0.retries = RetryPolicy(maxRetries: 0) }
+        // A's activation guard found its lease gone (typed `RunLeaseLost`, as `PipelineRunExecutor` throws it).
+        let a = replica(t.db, jobs: [job], executor: ScriptedExecutor { _ in .leaseLost }, clock: clockA, owner: "host:1:a")
+        let b = replica(t.db, jobs: [job], executor: ScriptedExecutor { _ in .succeed }, clock: clockB, owner: "host:2:b")
+        try await a.prepare()
+        _ = try await JobService(catalog: JobCatalog(jobs: [job]), db: t.db, clock: clockA).trigger("health", access: .platform)
+        await a.tick()
+        await a.waitForIdle()
+        var doc = try #require(try await allRuns(t.db).first)
+        // No retries allowed, yet the run is not failed: A dropped its result and wrote no ending.
+        #expect(doc.status == .running && doc.attempts.isEmpty && doc.error == nil, "\(doc.status) \(doc.attempts.map(\.outcome))")
+        clockB.advance(by: 31)
+        await b.tick()
+        await b.waitForIdle()
+        doc = try #require(try await allRuns(t.db).first)
+        #expect(doc.status == .succeeded && doc.owner == "host:2:b" && doc.attempts.map(\.outcome) == ["lease lost", "succeeded"])
+        try await t.finish()
+    }
+
     @Test func missedFiringsSkipOrRunOnce() async throws {
         let t = try TestDatabase("missed")
         let clock = ManualClock(utc("2026-05-04T09:30"))

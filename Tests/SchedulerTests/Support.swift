@@ -64,7 +64,7 @@ final class ManualClock: SchedulerClock, @unchecked Sendable {
 /// An executor whose behaviour each test scripts; it records what ran.
 final class ScriptedExecutor: RunExecutor, @unchecked Sendable {
     // `@unchecked`: all state is guarded by `lock`.
-    enum Behaviour: Sendable { case succeed, fail(String), block }
+    enum Behaviour: Sendable { case succeed, fail(String), block, leaseLost }
     private let lock = NSLock()
     private var log: [String] = []
     private var blocked: [String: CheckedContinuation<Void, any Error>] = [:]
@@ -86,6 +86,7 @@ final class ScriptedExecutor: RunExecutor, @unchecked Sendable {
             m.rows_read = 7
             return m
         case .fail(let message): throw RunFailure(message)
+        case .leaseLost: throw RunLeaseLost(runID: run._id)
         case .block:
             let id = run._id
             do {

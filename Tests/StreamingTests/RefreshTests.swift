@@ -26,7 +26,7 @@ import Testing
         var options = RefreshOptions(source: summary.files.filter { $0.contains("events-") }, modelsDirectory: fx.dir.appendingPathComponent("models"))
         options.catalog = summary.files.filter { $0.contains("courses-") }
         options.cutoff = Self.cutoff
-        options.evaluate = false
+        options.recommender.evaluate = false
         options.threads = 2
         var logger = Logger(label: "refresh-test")
         logger.logLevel = .warning

@@ -5,6 +5,7 @@ import FoundationNetworking
 import LodestarTestSupport
 import MongoStore
 import Testing
+import LearningEvents
 
 /// The deployment of `deploy/` on one machine with real processes: `lodestar serve` replicas (API + scheduler) that
 /// share MongoDB, the export bucket (GCS emulator) and the artifact store, and no disk (each has its own

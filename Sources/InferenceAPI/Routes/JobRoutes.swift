@@ -180,7 +180,7 @@ struct JobRoutes {
         if list == nil, access == .platform {
             // `tenants: all` of a job that reads an export lists the export's tenants: a failure to read it is the
             // job's configuration, answered as such (409 naming the job), not a server error.
-            try await Self.mapped { try JobDefinition.validate(params: params, kind: definition.kind) }
+            try await Self.mapped { try definition.validate(params: params) }
             do {
                 list = try await service.tenants.tenants(for: definition, params: definition.params.merging(params) { _, new in new })
             } catch let e as SchedulerError {

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import LearningStore
 import Models
-import MongoStore
 
 /// A learner's risk: `GET /v1/tenants/{tenant}/learners/{learner}/risk` (the stored scores of the active risk
 /// version) and `POST /v1/tenants/{tenant}/risk:infer` (live: raw features, or a learner and course whose current

@@ -2,6 +2,7 @@ import Foundation
 import LearningStore
 import MongoStore
 import Synchronization
+import LearningEvents
 
 /// A learner's `learner_features` rows (one per enrolment), read through the tenant's scope and reused for `ttl`;
 /// an entry is dropped at once when a change stream reports the learner's rows changed (`invalidate`). Bounded:

@@ -2,7 +2,6 @@ import Foundation
 import LearningStore
 import LinearAlgebra
 import Models
-import MongoStore
 
 /// One live recommendation list.
 struct LiveRecommendations: Sendable {

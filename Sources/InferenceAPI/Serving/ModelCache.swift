@@ -2,8 +2,8 @@ public import Foundation
 import LearningStore
 import LinearAlgebra
 import Logging
-public import MongoStore
 import Synchronization
+public import LearningEvents
 
 /// The per-tenant, in-memory cache of active model versions: the recommender (course and learner factors, or
 /// popularity counts, with the catalog) and the risk model with its feature schema. Loaded lazily on a tenant's

@@ -1,6 +1,6 @@
 import Foundation
-import MongoStore
 import Synchronization
+import LearningEvents
 
 /// What is loaded for one tenant and kind: the active version's snapshot, or the knowledge that none is active.
 struct Loaded<Snapshot: Sendable>: Sendable {

@@ -1,4 +1,5 @@
 public import MongoStore
+public import LearningEvents
 
 /// Where artifact files live: GridFS in Lodestar's database (``GridFSArtifacts``, the default: every replica shares
 /// it), a GCS bucket (``GCSArtifacts``) or a local folder (``FolderArtifacts``, one machine). Files are written

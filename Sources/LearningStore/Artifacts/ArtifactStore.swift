@@ -1,5 +1,5 @@
 public import Foundation
-import LearningEvents
+public import LearningEvents
 public import MongoStore
 
 /// The shared store of model artifacts with this replica's local cache: what the pipeline publishes to and what the

@@ -1,5 +1,6 @@
 public import Foundation
 public import MongoStore
+public import LearningEvents
 
 /// Artifacts in a local folder, `<root>/<tenant>/<kind>/<version>/<file>`: files 0600 and folders 0700 (they
 /// describe a tenant's learners), written atomically. For one machine (development, tests): replicas share no disk.

@@ -1,6 +1,7 @@
 public import Foundation
 public import GoogleCloud
 public import MongoStore
+public import LearningEvents
 
 /// Artifacts in a GCS bucket: object `<prefix>/<tenant>/<kind>/<version>/<file>` (`LODESTAR_ARTIFACTS=gs://bucket/prefix`).
 /// Large objects go up through a resumable upload session.

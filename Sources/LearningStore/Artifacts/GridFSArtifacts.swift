@@ -1,4 +1,5 @@
 public import MongoStore
+public import LearningEvents
 
 /// Artifacts in GridFS (`fs.files` / `fs.chunks` of Lodestar's database, through libmongoc's GridFS bucket), one
 /// file per key under the tenant's scope: `LODESTAR_ARTIFACTS=mongodb`, the default.

@@ -2,6 +2,7 @@ import Foundation
 public import LinearAlgebra
 public import Models
 public import MongoStore
+public import LearningEvents
 
 /// The one loader of model versions for serving (the HTTP API's model cache and the Pub/Sub consumer's): artifact
 /// files come from the shared ``ArtifactStore`` (checked against the sizes and SHA-256 recorded in `model_versions`,

@@ -12,9 +12,9 @@ public struct FeaturesPhase: TenantPhase {
 
     public func run(_ context: TenantRunContext) async throws -> PhaseOutcome {
         let agg = context.aggregate
-        guard !context.options.dryRun else { return .dryRun }
+        guard !context.settings.dryRun else { return .dryRun }
         let leases = context.registry.leases
-        let written = try await leases.withLease("features:\(context.tenantName)", waitingUpTo: context.options.leaseWait) { _ in
+        let written = try await leases.withLease("features:\(context.tenantName)", waitingUpTo: context.settings.leaseWait) { _ in
             var written = 0
             for lo in stride(from: 0, to: agg.enrolmentCount, by: RefreshJob.chunk) {
                 try Task.checkCancellation()

@@ -9,8 +9,8 @@ public struct NoopPhase: TenantPhase {
     public init() {}
 
     public func run(_ context: TenantRunContext) async throws -> PhaseOutcome {
-        if context.options.noopSeconds > 0 {
-            try await Task.sleep(for: .milliseconds(Int64(context.options.noopSeconds * 1000)))
+        if context.options.noop.seconds > 0 {
+            try await Task.sleep(for: .milliseconds(Int64(context.options.noop.seconds * 1000)))
         }
         return .skipped(reason: "noop")
     }

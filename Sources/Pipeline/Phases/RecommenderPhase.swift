@@ -18,7 +18,7 @@ public struct RecommenderPhase: TenantPhase {
     public init(writeRecommendations: Bool) { self.writeRecommendations = writeRecommendations }
 
     public func run(_ context: TenantRunContext) async throws -> PhaseOutcome {
-        let opts = context.options
+        let opts = context.options.recommender, run = context.settings
         let agg = context.aggregate
         let n = agg.learners.count, m = agg.courses.count
         if writeRecommendations, context.catalog.isProvided, !context.catalog.hasCourses(tenant: context.tenantName) {
@@ -35,13 +35,13 @@ public struct RecommenderPhase: TenantPhase {
 
         let usePopularity = n < opts.minLearnersForModel || triples.isEmpty
         var config = opts.als
-        config.seed = opts.seed
-        config.threads = max(1, opts.threads)
+        config.seed = run.seed
+        config.threads = max(1, run.threads)
         var metrics: [String: Double] = [:]
         var search: RecommenderSearch.Result?
         if !usePopularity && (opts.evaluate || opts.search) {
             let all = triples.map { Interaction(learner: $0.learner, course: $0.course, weight: $0.confidence, time: Double($0.start) / 1_000_000) }
-            let evaluation = try await Self.evaluate(all, data: data, config: config, seed: opts.seed, evaluate: opts.evaluate,
+            let evaluation = try await Self.evaluate(all, data: data, config: config, seed: run.seed, evaluate: opts.evaluate,
                                                      search: opts.search ? opts.searchSettings : nil)
             metrics = evaluation.metrics
             search = evaluation.search

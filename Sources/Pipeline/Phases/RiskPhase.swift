@@ -34,10 +34,10 @@ public struct RiskPhase: TenantPhase {
     }
 
     /// Trains (or falls back), backtests and scores one tenant in memory; `consent` and `pool` decide the prior.
-    public static func build(aggregate agg: TenantAggregator, options opts: RefreshOptions, lessonCount: @escaping @Sendable (Int) -> Int?,
+    public static func build(aggregate agg: TenantAggregator, options opts: RiskOptions, settings: RunSettings, lessonCount: @escaping @Sendable (Int) -> Int?,
                              consent: Bool, pool: PlatformPrior?) async throws -> Build {
         var logistic = opts.logistic
-        logistic.threads = max(1, opts.threads)
+        logistic.threads = max(1, settings.threads)
         let training = RiskTraining(aggregate: agg, inactivityDays: opts.inactivityDays, lessonCount: lessonCount, logistic: logistic,
                                     priorStrength: opts.priorStrength)
         let counts = try await runOnDedicatedThread { _ in training.counts(asOf: .score) }
@@ -69,7 +69,7 @@ public struct RiskPhase: TenantPhase {
         }
         var backtest: RiskBacktest.Result?
         if trained != nil, opts.backtest {
-            let b = try await runOnDedicatedThread { flag in try RiskBacktest(training: training, seed: opts.seed).run(prior: prior, cancellation: flag) }
+            let b = try await runOnDedicatedThread { flag in try RiskBacktest(training: training, seed: settings.seed).run(prior: prior, cancellation: flag) }
             backtest = b
             notes.append(b.summaryLine)
         }
@@ -89,11 +89,11 @@ public struct RiskPhase: TenantPhase {
     }
 
     public func run(_ context: TenantRunContext) async throws -> PhaseOutcome {
-        let opts = context.options
+        let opts = context.options.risk
         let agg = context.aggregate
         let lessonCount: @Sendable (Int) -> Int? = { context.lessonCount($0) }
         let b = try await context.metrics.fit("risk") {
-            try await Self.build(aggregate: agg, options: opts, lessonCount: lessonCount, consent: context.pooledModelConsent,
+            try await Self.build(aggregate: agg, options: opts, settings: context.settings, lessonCount: lessonCount, consent: context.pooledModelConsent,
                                  pool: context.platformPrior)
         }
         for n in b.notes { context.record.note(n) }

@@ -1,5 +1,3 @@
-import LearningEvents
-
 /// A validated tenant identifier: 1–128 characters of `A–Z a–z 0–9 . _ : @ -`, not starting with `.`.
 ///
 /// The only way into a tenant's data: `MongoDatabase.tenant(_:)` takes one of these.
