@@ -1,7 +1,7 @@
-public import Foundation
+import Foundation
 public import Hummingbird
 import LearningStore
-public import LinearAlgebra
+import LinearAlgebra
 public import Logging
 public import MongoStore
 public import Scheduler

@@ -2,7 +2,7 @@
 /// `score − horizon` (where the risk backtest scores, its model trained as of `score − 2·horizon`), and the risk
 /// model's landmarks ``landmarkWeeks`` before `score` (and before the backtest's training cutoff), at each of which
 /// the batch keeps a snapshot of every enrolment's state. No information after a snapshot's moment enters it.
-public struct Cutoffs: Sendable, Equatable {
+package struct Cutoffs: Sendable, Equatable {
     public static let microsPerDay: Int64 = 86_400_000_000
 
     /// Microseconds since the epoch.

@@ -4,7 +4,7 @@ public import LearningStore
 /// The fields are ``EnrolmentFeatures``' (computed by `LearningStore`, the same code the stream runs), reachable
 /// directly: `row.lessonsCompleted`.
 @dynamicMemberLookup
-public struct FeatureRow: Sendable, Equatable {
+package struct FeatureRow: Sendable, Equatable {
     public var learner: Int
     public var course: Int
     /// The course id (for the schema's course-level inputs).
@@ -37,7 +37,7 @@ extension FeatureRow: FeatureInputSource {
 }
 
 /// How an enrolment ended, as known at one moment.
-public struct RiskOutcome: Sendable, Equatable {
+package struct RiskOutcome: Sendable, Equatable {
     public enum Kind: Sendable, Equatable { case dropped, completed, open }
     public var kind: Kind
     /// When it ended (microseconds); for `open`, the moment it is known up to (censored there).

@@ -9,9 +9,9 @@ public struct JobKind: Sendable, CustomStringConvertible {
     public let name: String
     /// One line for `--help` and `lodestar jobs list`.
     public let summary: String
-    public let phases: [any TenantPhase]
+    package let phases: [any TenantPhase]
 
-    public init(_ name: String, _ summary: String, phases: [any TenantPhase]) {
+    package init(_ name: String, _ summary: String, phases: [any TenantPhase]) {
         self.name = name
         self.summary = summary
         self.phases = phases
@@ -20,7 +20,7 @@ public struct JobKind: Sendable, CustomStringConvertible {
     public var description: String { name }
 
     /// Parameters the kind's phases read, plus the common ones (only `cutoff` for a kind that reads no export).
-    public var parameters: Set<JobParameter> {
+    package var parameters: Set<JobParameter> {
         phases.reduce(readsExport ? JobParameter.common : [.cutoff]) { $0.union($1.parameters) }
     }
 

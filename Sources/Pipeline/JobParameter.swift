@@ -4,7 +4,7 @@ import LearningEvents
 /// A job parameter that maps onto `RefreshOptions` (the `params` of a job file, `--param k=v`). Values are
 /// validated here, with the same ranges as the command-line flags, so a job file cannot ask for what a
 /// command line could not.
-public enum JobParameter: String, Sendable, CaseIterable, Hashable {
+package enum JobParameter: String, Sendable, CaseIterable, Hashable {
     case factors, iterations, regularization, alpha
     case horizonDays = "horizon_days"
     case inactivityDays = "inactivity_days"

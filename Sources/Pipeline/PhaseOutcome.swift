@@ -1,5 +1,5 @@
 /// What a phase did for one tenant.
-public enum PhaseOutcome: Sendable, Equatable {
+package enum PhaseOutcome: Sendable, Equatable {
     /// Documents written (not versioned, e.g. `learner_features`).
     case wrote(documents: Int)
     /// A new model version made active.
@@ -12,4 +12,4 @@ public enum PhaseOutcome: Sendable, Equatable {
 
 /// The registry kind a phase published (`recommender` or `risk`), by name so this enum stays independent of the
 /// store's types.
-public typealias ModelKindName = String
+package typealias ModelKindName = String

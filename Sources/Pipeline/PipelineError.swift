@@ -1,5 +1,5 @@
 /// Errors of the batch pipeline, each saying what to change.
-public enum PipelineError: Error, CustomStringConvertible, Sendable {
+package enum PipelineError: Error, CustomStringConvertible, Sendable {
     case invalidOption(String)
     case noEvents(source: String)
     case unknownTenant(String)

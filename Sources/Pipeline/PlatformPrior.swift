@@ -6,7 +6,7 @@ public import Models
 /// their fits towards it. Tenants run largest first, so the pool is filled before the small ones need it.
 ///
 /// `@unchecked Sendable`: `priors` is only touched under `lock`.
-public final class PlatformPrior: @unchecked Sendable {
+package final class PlatformPrior: @unchecked Sendable {
     private let lock = NSLock()
     private var priors: [String: SurvivalPrior] = [:]
 

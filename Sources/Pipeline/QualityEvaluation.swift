@@ -30,7 +30,7 @@ public enum QualityEvaluation {
         public var enrolments: Int
         public var dropped_enrolments: Int
         public var risk_source: String
-        public var backtest: RiskBacktest.Result?
+        package var backtest: RiskBacktest.Result?
         public var ndcg10: Double?
         public var ndcg10_default: Double?
         public var popularity_ndcg10: Double?

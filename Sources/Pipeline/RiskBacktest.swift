@@ -8,7 +8,7 @@ public import Models
 /// enrolments resampled together); a tenant with fewer than ``minimumOutcomes`` dropouts or non-dropouts gets
 /// "not enough data" instead of numbers. Calibration is checked where it can be observed: the model's probability of
 /// a dropout within `h` against the share that dropped by `T` (ECE and a reliability table).
-public struct RiskBacktest: Sendable {
+package struct RiskBacktest: Sendable {
     public static let minimumOutcomes = 20
 
     /// A figure with its interval.

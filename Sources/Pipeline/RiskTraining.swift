@@ -16,7 +16,7 @@ public import Models
 ///    from their features at `A`, what is known of them so far); then both hazards refitted on every row.
 ///
 /// With a `prior` (the pooled platform model), the fits shrink towards it.
-public struct RiskTraining: Sendable {
+package struct RiskTraining: Sendable {
     public let aggregate: TenantAggregator
     public let inactivityDays: Int
     public let lessonCount: @Sendable (Int) -> Int?

@@ -11,7 +11,7 @@ public import LearningStore
 /// for event in events { agg.add(event) }
 /// let rows = agg.featureRows(at: .score)
 /// ```
-public struct TenantAggregator: Sendable {
+package struct TenantAggregator: Sendable {
     public let tenant: String
     public let cutoffs: Cutoffs
     public let weights: EventWeights

@@ -15,7 +15,7 @@
 ///     }
 /// }
 /// ```
-public protocol TenantPhase: Sendable {
+package protocol TenantPhase: Sendable {
     /// Short name for progress lines, the summary and logs.
     var name: String { get }
     /// Job parameters (`jobs/*.yaml` `params`, `lodestar jobs trigger --param`) this phase reads from the options.

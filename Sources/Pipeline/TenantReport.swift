@@ -1,5 +1,5 @@
 /// What the HTML report shows of one tenant.
-public struct TenantReport: Sendable {
+package struct TenantReport: Sendable {
     public var tenant: String
     /// (false positive rate, true positive rate) on the held-out training enrolments.
     public var roc: [(Double, Double)] = []

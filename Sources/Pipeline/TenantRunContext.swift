@@ -7,7 +7,7 @@ public import LearningEvents
 /// What a phase needs to work on one tenant: its scope in MongoDB, the run's aggregates of its events, the
 /// catalog, the phases' options and the run-wide settings, the run's clock, progress and a place to record what it
 /// did. A phase gets no handle on the job itself, nor on the run's sources, storage or tenant selection.
-public struct TenantRunContext: Sendable {
+package struct TenantRunContext: Sendable {
     public let runID: String
     public let tenant: TenantID
     /// The tenant's collections (every query scoped by `tenant`).

@@ -4,7 +4,7 @@ import Foundation
 /// other threads). A reference type so every phase of the tenant writes to the same place.
 ///
 /// `@unchecked Sendable`: `summary` and `report` are only touched under `lock`.
-public final class TenantRunRecord: @unchecked Sendable {
+package final class TenantRunRecord: @unchecked Sendable {
     private let lock = NSLock()
     private var summaryValue: TenantSummary
     private var reportValue: TenantReport

@@ -1,6 +1,6 @@
 /// How an attempt of a run ended. The raw values are the text stored in `job_runs.attempts[].outcome` (and shown by
 /// `lodestar jobs runs` and the API), so code compares the typed value and the stored text never changes.
-public enum AttemptOutcome: String, Codable, Sendable, CaseIterable {
+package enum AttemptOutcome: String, Codable, Sendable, CaseIterable {
     case succeeded
     case failed
     case cancelled
@@ -16,5 +16,5 @@ public enum AttemptOutcome: String, Codable, Sendable, CaseIterable {
 
 extension AttemptRecord {
     /// The stored outcome, typed; nil for text this version does not know.
-    public var result: AttemptOutcome? { AttemptOutcome(rawValue: outcome) }
+    package var result: AttemptOutcome? { AttemptOutcome(rawValue: outcome) }
 }

@@ -137,7 +137,7 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A cron expression that cannot be read: which field and why.
-public struct CronError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct CronError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `minute`, `hour`, `day-of-month`, `month`, `day-of-week` or `expression`.
     public let field: String
     public let message: String

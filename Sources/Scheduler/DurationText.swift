@@ -1,5 +1,5 @@
 /// Durations as job files write them: `90s`, `15m`, `2h`, `1d`, `1h30m`, `500ms`.
-public enum DurationText {
+package enum DurationText {
     /// Parses `text`; `nil` when it is not a positive duration of at most a year.
     public static func parse(_ text: String) -> Duration? {
         let s = text.trimmingWhitespace().lowercased()

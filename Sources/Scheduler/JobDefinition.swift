@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 package import Pipeline
 
 /// One job as a `jobs/*.yaml` file defines it (docs/scheduling.md; the format is in the architecture).

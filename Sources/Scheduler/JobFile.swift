@@ -1,10 +1,10 @@
-public import Foundation
+import Foundation
 import LearningEvents
 import Pipeline
 import Yams
 
 /// Reads `jobs/*.yaml` files into `JobDefinition`s; every error names the file, the line and the field.
-public enum JobFile {
+package enum JobFile {
     /// Keys a job file may have.
     static let keys: Set<String> = ["name", "description", "kind", "schedule", "time_zone", "tenants", "source", "catalog", "params",
                                     "timeout", "retries", "missed_runs", "priority", "concurrency", "history", "max_queued", "limits"]
@@ -261,6 +261,6 @@ public enum JobFile {
 
 /// Tenant ids as the architecture defines them: the one identifier rule (``Identifier``: 1–128 of
 /// `A–Z a–z 0–9 . _ : @ -`, not starting with `.`).
-public enum TenantName {
+package enum TenantName {
     public static func isValid(_ s: String) -> Bool { Identifier.isValid(s) }
 }

@@ -1,8 +1,8 @@
-public import Foundation
+package import Foundation
 
 /// A document of `jobs`: a job's definition as last loaded (for `jobs list` and the API) and its next due time.
 /// One due time per job: every tenant of a job shares its schedule, and the runs are per (job, tenant).
-public struct JobStateDocument: Codable, Sendable, Equatable {
+package struct JobStateDocument: Codable, Sendable, Equatable {
     /// The job name.
     public var _id: String
     public var fingerprint: String

@@ -1,5 +1,5 @@
-public import Foundation
-public import MongoStore
+package import Foundation
+package import MongoStore
 
 /// Every read and write of `job_runs`. Each change of a run's state is one conditional update on its `_id` whose
 /// filter pins the state the caller read (status, owner, attempt), so of two replicas racing for a run exactly one
@@ -10,7 +10,7 @@ public import MongoStore
 /// query) and the filter pins the exact state it read, so the update is the same single atomic compare-and-set;
 /// and SecantusDB, the test server, runs `findAndModify` as a collection scan (190 ms at 1,000 runs against 47 ms
 /// for an update by `_id` on this machine), which would make the scheduler a benchmark of that scan.
-public struct RunStore: Sendable {
+package struct RunStore: Sendable {
     public let db: MongoDatabase
 
     public init(db: MongoDatabase) { self.db = db }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// How one scheduler replica behaves. The executable fills it from the environment (`LODESTAR_LEASE_SECONDS`, …).
 public struct SchedulerConfiguration: Sendable {

@@ -1,5 +1,5 @@
 /// The phases' own options, as a phase sees them (`TenantRunContext.options`): each phase reads its part only.
-public struct PhaseOptions: Sendable {
+package struct PhaseOptions: Sendable {
     public var recommender: RecommenderOptions
     public var risk: RiskOptions
     public var noop: NoopOptions

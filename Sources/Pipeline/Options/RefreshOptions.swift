@@ -72,10 +72,10 @@ public struct RefreshOptions: Sendable {
     public var activationGuard: (@Sendable (MongoDatabase) async throws -> Void)?
 
     /// The phases' options as a phase sees them (`TenantRunContext.options`).
-    public var phaseOptions: PhaseOptions { PhaseOptions(recommender: recommender, risk: risk, noop: noop) }
+    package var phaseOptions: PhaseOptions { PhaseOptions(recommender: recommender, risk: risk, noop: noop) }
 
     /// The run-wide part a phase sees (`TenantRunContext.settings`).
-    public var settings: RunSettings {
+    package var settings: RunSettings {
         RunSettings(dryRun: dryRun, writeBatchSize: writeBatchSize, keepRetired: keepRetired, leaseWait: leaseWait,
                     seed: seed, threads: threads)
     }

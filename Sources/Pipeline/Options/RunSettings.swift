@@ -1,6 +1,6 @@
 /// The run-wide settings a phase may read beside its own options: a phase never sees the run's sources, storage,
 /// tenant selection or report folder (those are `RefreshOptions`' and `RefreshJob`'s).
-public struct RunSettings: Sendable {
+package struct RunSettings: Sendable {
     /// Compute, evaluate and report, but write nothing.
     public var dryRun: Bool
     /// Documents per bulk upsert.

@@ -5,7 +5,7 @@ import MongoStore
 /// `ingest`: the features of every enrolment as of the tenant's cutoff into `learner_features` (with the aggregates
 /// they came from, which the stream continues from), and what it knew of each course into `courses` (lesson count,
 /// catalog visibility), a chunk at a time, under the lease `features:<tenant>` so two runs never interleave their rows.
-public struct FeaturesPhase: TenantPhase {
+package struct FeaturesPhase: TenantPhase {
     public let name = "features"
 
     public init() {}

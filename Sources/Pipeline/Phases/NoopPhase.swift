@@ -1,7 +1,7 @@
 /// The `noop` job kind's phase: reads no export and writes nothing; it waits `sleep_seconds` (default 0),
 /// cancellably, and succeeds. A health check of the scheduler (claims, leases, history) and the load of its
 /// benchmark; a `TenantPhase` like any other, so it is also the smallest example of one.
-public struct NoopPhase: TenantPhase {
+package struct NoopPhase: TenantPhase {
     public let name = "noop"
     public var parameters: Set<JobParameter> { [.sleepSeconds] }
     public var readsExport: Bool { false }

@@ -10,7 +10,7 @@ import MongoStore
 ///
 /// With a catalog, recommendations fail closed: a tenant without a single valid catalog row gets none (the
 /// catalog decides what each organisation may see, and without it nothing can be shown safely).
-public struct RecommenderPhase: TenantPhase {
+package struct RecommenderPhase: TenantPhase {
     public let writeRecommendations: Bool
     public var name: String { writeRecommendations ? "recommender" : "embeddings" }
     public var parameters: Set<JobParameter> { [.factors, .iterations, .regularization, .alpha, .topK, .evaluate, .search] }

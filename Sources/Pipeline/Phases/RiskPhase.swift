@@ -13,7 +13,7 @@ import MongoStore
 /// when it consents to the pooled model and one exists, its own fit shrunk towards the pooled prior; else the
 /// heuristic (days since last activity over the inactivity limit), labelled `heuristic` in every score. Fits and
 /// scoring run on dedicated threads.
-public struct RiskPhase: TenantPhase {
+package struct RiskPhase: TenantPhase {
     public let name = "risk"
     public var parameters: Set<JobParameter> { [.horizonDays, .inactivityDays] }
 
