@@ -1,0 +1,220 @@
+public import Foundation
+import LinearAlgebra
+public import Models
+
+/// The one recommendation engine: from a tenant's active recommender (iALS or popularity), its catalog, its rules
+/// and the popularity table to one learner's ranked list with a reason and the rule behind each item. The batch
+/// phase, the Pub/Sub consumer and the HTTP API call it, and nothing else ranks (as `RiskScorer` is for risk).
+/// Pure compute: callers run it on dedicated threads.
+///
+/// How a list is made (docs/recommendations.md):
+/// 1. **Candidates**: courses the catalog offers the learner's organisation now (``CourseCatalogView/isOffered(_:to:at:)``)
+///    that no rule excludes — completed, started, listed, in an excluded category, in a language not among the
+///    learner's, dismissed within the tenant's `dismissal_days`, or with a prerequisite not completed.
+/// 2. **Score**: the model's score (`xᵀy` for the learner's embedding); boosts add their weights (summed, capped at 1)
+///    times the best candidate's score.
+/// 3. **Pinned** courses take their positions (offered, not completed, prerequisites met), then the best candidates
+///    fill the other slots, at most `max_per_category` of one category (pins count).
+/// 4. **Fill**: slots left (too few candidates the model knows, or no usable history) take the organisation's most
+///    popular candidates, `rule: "fallback"`.
+public struct LearnerRecommender: Sendable {
+    /// The recommender a version carries.
+    public enum Model: Sendable {
+        case ials(ALSModel)
+        /// The popularity fallback (a tenant too small for a model): every list is the popularity fill.
+        case popularity
+    }
+
+    /// How the learner's embedding was obtained.
+    public enum Embedding: String, Sendable, Codable {
+        /// The learner's row of the trained model (activity unchanged since training).
+        case stored
+        /// Folded in from the learner's current history.
+        case folded_in
+        /// No usable history: the popularity fill.
+        case none
+    }
+
+    /// One item of a list.
+    public struct Item: Sendable, Equatable {
+        public var courseID: String
+        public var title: String
+        /// The model's score (the popularity fill: the course's learner count).
+        public var score: Double
+        public var reason: String
+        /// `model`, `boost`, `pinned` or `fallback`.
+        public var rule: String
+    }
+
+    /// A learner's list.
+    public struct List: Sendable, Equatable {
+        public var items: [Item]
+        public var embedding: Embedding
+        public var rulesVersion: Int
+    }
+
+    public let model: Model
+    public let catalog: CourseCatalogView
+    public let rules: VersionedRules
+    public let popularity: PopularityTable
+    public let topK: Int
+    private let popularIndex: [String?: [(course: Int, learners: Int)]]
+
+    public init(model: Model, catalog: CourseCatalogView, rules: VersionedRules, popularity: PopularityTable, topK: Int) {
+        self.model = model
+        self.catalog = catalog
+        self.rules = rules
+        self.popularity = popularity
+        self.topK = max(0, topK)
+        var idx: [String?: [(course: Int, learners: Int)]] = [:]
+        idx[nil] = popularity.tenant.compactMap { e in catalog.courses.index(of: e.course_id).map { ($0, e.learners) } }
+        for (org, list) in popularity.orgs {
+            idx[org] = list.compactMap { e in catalog.courses.index(of: e.course_id).map { ($0, e.learners) } }
+        }
+        popularIndex = idx
+    }
+
+    /// The learner's list: the embedding is the model's stored row `storedRow` when given (the learner's activity
+    /// has not changed since training), else folded in from the history, else none (the popularity fill).
+    public func recommend(_ learner: LearnerContext, storedRow: Int?, now: Date) throws -> List {
+        guard case .ials(let als) = model else { return try rank(learner, scores: nil, embedding: .none, now: now) }
+        let embedding: [Float], mode: Embedding
+        if let storedRow {
+            embedding = try als.learnerEmbedding(at: storedRow)
+            mode = .stored
+        } else if learner.hasHistory {
+            embedding = try als.foldIn(history: learner.history)
+            mode = .folded_in
+        } else {
+            return try rank(learner, scores: nil, embedding: .none, now: now)
+        }
+        guard embedding.contains(where: { $0 != 0 }) else { return try rank(learner, scores: nil, embedding: .none, now: now) }
+        let scores = try BLAS.gemv(als.courseFactors, embedding)
+        return try rank(learner, scores: scores, embedding: mode, now: now)
+    }
+
+    /// Ranks with the model's scores for the learner (one per model course; `nil`: no usable embedding).
+    public func rank(_ learner: LearnerContext, scores: [Float]?, embedding: Embedding, now: Date) throws -> List {
+        let r = rules.rules
+        let k = topK
+        guard k > 0 else { return List(items: [], embedding: embedding, rulesVersion: rules.version) }
+        if let scores, scores.count != catalog.modelCount {
+            throw ModelsError.shapeMismatch("\(scores.count) scores for a model of \(catalog.modelCount) courses")
+        }
+        let f = catalog.facts
+        let languages = Set(learner.history.compactMap { $0.course < f.count ? f[$0.course].language : nil })
+        let excludedCategories = Set(r.exclude.categories), excludedCourses = Set(r.exclude.courses)
+
+        func prerequisitesMet(_ i: Int) -> Bool {
+            let id = catalog.courses.id(at: i) ?? ""
+            let needs = f[i].prerequisites + (r.prerequisites[id] ?? [])
+            return needs.allSatisfy(learner.completed.contains)
+        }
+        func isCandidate(_ i: Int) -> Bool {
+            guard catalog.isOffered(i, to: learner.org, at: now), let id = catalog.courses.id(at: i) else { return false }
+            if r.exclude.completed && learner.completed.contains(id) { return false }
+            if r.exclude.in_progress && learner.started.contains(id) { return false }
+            if excludedCourses.contains(id) { return false }
+            if !excludedCategories.isEmpty && f[i].categories.contains(where: excludedCategories.contains) { return false }
+            if r.exclude.other_languages, !languages.isEmpty, let lang = f[i].language, !languages.contains(lang) { return false }
+            if let until = learner.dismissedUntil[id], until > now { return false }
+            return prerequisitesMet(i)
+        }
+
+        // Pins of the learner's organisation now, by position.
+        var slots = [Item?](repeating: nil, count: k)
+        var used = Set<Int>()
+        var perCategory: [String: Int] = [:]
+        let cap = r.diversity?.max_per_category
+        func fits(_ i: Int) -> Bool {
+            guard let cap else { return true }
+            return f[i].categories.allSatisfy { perCategory[$0, default: 0] < cap }
+        }
+        func take(_ i: Int) {
+            used.insert(i)
+            for c in Set(f[i].categories) { perCategory[c, default: 0] += 1 }
+        }
+        for pin in r.pinned.sorted(by: { ($0.position, $0.course_id) < ($1.position, $1.course_id) })
+        where pin.position <= k && pin.applies(to: learner.org, at: now) {
+            guard let i = catalog.courses.index(of: pin.course_id), !used.contains(i), slots[pin.position - 1] == nil,
+                  catalog.isOffered(i, to: learner.org, at: now), !learner.completed.contains(pin.course_id), prerequisitesMet(i)
+            else { continue }
+            let score = scores.map { i < $0.count ? Double($0[i]) : 0 } ?? 0
+            slots[pin.position - 1] = Item(courseID: pin.course_id, title: f[i].title, score: score,
+                                           reason: "required for your organisation", rule: "pinned")
+            take(i)
+        }
+
+        // The model's candidates by boosted score (ties by course index), walked greedily under the diversity cap.
+        var modelPicks: [(course: Int, score: Float, boosted: Bool)] = []
+        if let scores {
+            var cands: [(course: Int, score: Float, boosted: Float, boost: Bool)] = []
+            cands.reserveCapacity(scores.count)
+            var best: Float = 0
+            for i in 0..<scores.count where !used.contains(i) && scores[i].isFinite && isCandidate(i) {
+                cands.append((i, scores[i], scores[i], false))
+                best = max(best, scores[i])
+            }
+            if !r.boosts.isEmpty && best > 0 {
+                for j in cands.indices {
+                    let w = boostWeight(cands[j].course, now: now)
+                    if w > 0 {
+                        cands[j].boosted = cands[j].score + Float(w) * best
+                        cands[j].boost = true
+                    }
+                }
+            }
+            cands.sort { ($0.boosted, $1.course) > ($1.boosted, $0.course) }
+            let open = slots.filter { $0 == nil }.count
+            for c in cands where modelPicks.count < open {
+                guard fits(c.course) else { continue }
+                modelPicks.append((c.course, c.score, c.boost))
+                take(c.course)
+            }
+        }
+        let reasons = try modelReasons(learner, courses: modelPicks.map(\.course))
+        var next = 0
+        for (p, why) in zip(modelPicks, reasons) {
+            while next < k, slots[next] != nil { next += 1 }
+            guard next < k else { break }
+            slots[next] = Item(courseID: catalog.courses.id(at: p.course) ?? "", title: f[p.course].title, score: Double(p.score),
+                               reason: why, rule: p.boosted ? "boost" : "model")
+        }
+
+        // The popularity fill.
+        if r.fallback || scores == nil {
+            let reason = learner.org.map { "popular in your organisation (\($0))" } ?? "popular with learners here"
+            let order = popularIndex[learner.org] ?? popularIndex[nil] ?? []
+            for p in order where slots.contains(where: { $0 == nil }) {
+                guard !used.contains(p.course), isCandidate(p.course), fits(p.course) else { continue }
+                take(p.course)
+                let at = slots.firstIndex { $0 == nil }!
+                slots[at] = Item(courseID: catalog.courses.id(at: p.course) ?? "", title: f[p.course].title, score: Double(p.learners),
+                                 reason: reason, rule: "fallback")
+            }
+        }
+        return List(items: slots.compactMap { $0 }, embedding: embedding, rulesVersion: rules.version)
+    }
+
+    /// The summed boost weight of course `i` (capped at 1).
+    func boostWeight(_ i: Int, now: Date) -> Double {
+        let b = rules.rules.boosts, f = catalog.facts[i]
+        var w = 0.0
+        if let days = b.recent_days, b.recent_weight > 0, let at = f.publishedAt, at <= now,
+           now.timeIntervalSince(at) <= Double(days) * 86_400 {
+            w += b.recent_weight
+        }
+        for c in Set(f.categories) { w += b.categories[c] ?? 0 }
+        return min(1, w)
+    }
+
+    /// "because you took X" from the history item contributing most to each course's score (Hu et al. §5), or
+    /// "popular with learners like you" when none contributes.
+    func modelReasons(_ learner: LearnerContext, courses: [Int]) throws -> [String] {
+        guard case .ials(let als) = model, !courses.isEmpty else { return courses.map { _ in "popular with learners like you" } }
+        guard learner.hasHistory else { return courses.map { _ in "popular with learners like you" } }
+        return try als.strongestReasons(history: learner.history, courses: courses).map { why in
+            why.map { "because you took \(catalog.title($0.course))" } ?? "popular with learners like you"
+        }
+    }
+}
