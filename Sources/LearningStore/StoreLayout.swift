@@ -17,6 +17,13 @@ public enum StoreLayout {
         otherIndexes: [IndexSpec(keys: ["tenant_id": 1, "kind": 1, "status": 1], name: "by_status")])
     public static let features = CollectionSpec<FeatureDocument>("learner_features", key: ["learner_id", "course_id"])
     public static let courses = CollectionSpec<CourseDocument>("courses", key: ["course_id"])
+    /// One document per tenant: its recommendation rules, their version and history.
+    public static let recommendationRules = CollectionSpec<RecommendationRulesDocument>("recommendation_rules", key: [])
+    /// Learner feedback on recommended courses, expiring at `expires_at`.
+    public static let feedback = CollectionSpec<FeedbackDocument>(
+        "learner_feedback", key: ["learner_id", "course_id", "action"],
+        otherIndexes: [IndexSpec(keys: ["expires_at": 1], name: "feedback_ttl", expireAfterSeconds: 0),
+                       IndexSpec(keys: ["tenant_id": 1, "action": 1, "at": -1], name: "by_action")])
     public static let processedEvents = CollectionSpec<ProcessedEventDocument>(
         "processed_events", key: ["event_id"],
         otherIndexes: [IndexSpec(keys: ["processed_at": 1], name: "processed_ttl", expireAfterSeconds: 14 * 86_400)])
@@ -44,6 +51,8 @@ public enum StoreLayout {
         try await db.createIndexes(features.indexes, on: features.name)
         try await db.createIndexes(processedEvents.indexes, on: processedEvents.name)
         try await db.createIndexes(courses.indexes, on: courses.name)
+        try await db.createIndexes(recommendationRules.indexes, on: recommendationRules.name)
+        try await db.createIndexes(feedback.indexes, on: feedback.name)
         try await db.createIndexes(quarantineIndexes, on: SystemCollectionName.quarantine.rawValue)
     }
 }
