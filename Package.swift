@@ -117,6 +117,8 @@ let package = Package(
         // The HTTP API: routes (one file per resource), JWT auth and roles, the per-tenant model cache, metrics,
         // the OpenAPI contract, jobs over HTTP through the Scheduler's `JobService`. Never imports Pipeline itself
         // (it links it through Scheduler; serving code shares only LearningStore with the batch).
+        // The contract, Resources/openapi.yaml, is its resource (read through Bundle.module; the bundle
+        // `Lodestar_InferenceAPI.resources` lies beside the executable, and deploy/build.sh stages it there).
         .target(
             name: "InferenceAPI",
             dependencies: [
@@ -127,7 +129,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
             ],
+            resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

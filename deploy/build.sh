@@ -13,14 +13,17 @@
 # 3. Stages the runtime tree in DIR (default .build/deploy):
 #      DIR/app/bin/lodestar, DIR/app/bin/healthcheck   the binary (release: debug info stripped, symbols kept) and
 #                                                       the image's HEALTHCHECK command
+#      DIR/app/bin/Lodestar_InferenceAPI.resources/    the resource bundles of RESOURCE_TARGETS (openapi.yaml),
+#                                                       beside the binary, where Bundle.module looks first
 #      DIR/app/jobs/*.yaml                              the job files that ship
 #      DIR/app/lib/                                     Swift runtime libraries the binary loads (none when static)
 #      DIR/runtime-packages.txt                         Debian packages the runtime image installs: the owners of
 #                                                       every other library the binary loads, plus ca-certificates
 #                                                       and tzdata (TLS to Google and MongoDB; job time zones)
 # 4. Checks the staged tree: `ldd` finds every library (each in DIR/app/lib or owned by a listed package, none of
-#    them a -dev package), `lodestar --help` runs, and `lodestar serve --only api` started from DIR/app answers the
-#    health check and exits 0 on SIGTERM. Any failure exits non-zero with what was wrong.
+#    them a -dev package), the staged openapi.yaml is the repository's, `lodestar --help` runs, and `lodestar serve
+#    --only api` started from DIR/app answers the health check, serves that openapi.yaml at /openapi.yaml and exits 0
+#    on SIGTERM. Any failure exits non-zero with what was wrong.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$LODESTAR_ROOT"
@@ -38,6 +41,12 @@ while [ $# -gt 0 ]; do
     esac
 done
 fail() { echo "deploy/build.sh: $*" >&2; exit 1; }
+
+# The targets linked into `lodestar` that have resources (Package.swift's `resources:`; deploy/check compares the
+# two lists). SwiftPM builds each into a bundle `<package>_<target>.resources` in the bin folder
+# (Lodestar_InferenceAPI.resources; globbed, as the prefix is SwiftPM's choice), and Bundle.module looks for it beside
+# the executable first, then at its absolute build path, which the image does not have.
+RESOURCE_TARGETS=(InferenceAPI)
 
 # Packages the runtime image needs beyond the libraries' owners: CA certificates (https to Google, TLS to MongoDB
 # Atlas) and the time-zone database (job files' time_zone).
@@ -68,6 +77,14 @@ if [ "$configuration" = release ]; then strip --strip-debug "$output/app/bin/lod
 cp "$LODESTAR_ROOT/deploy/healthcheck" "$output/app/bin/healthcheck"
 chmod 0755 "$output/app/bin/lodestar" "$output/app/bin/healthcheck"
 shopt -s nullglob
+for target in "${RESOURCE_TARGETS[@]}"; do
+    bundles=("$bin_path"/*_"$target".resources)
+    [ ${#bundles[@]} -eq 1 ] || fail "expected one resource bundle *_$target.resources in $bin_path, found ${#bundles[@]}"
+    cp -R "${bundles[0]}" "$output/app/bin/"
+done
+staged_openapi=("$output"/app/bin/*_InferenceAPI.resources/openapi.yaml)
+[ ${#staged_openapi[@]} -eq 1 ] && cmp -s "${staged_openapi[0]}" "$LODESTAR_ROOT/Sources/InferenceAPI/Resources/openapi.yaml" \
+    || fail "the staged resource bundle does not hold Sources/InferenceAPI/Resources/openapi.yaml"
 jobs=("$LODESTAR_ROOT"/jobs/*.yaml "$LODESTAR_ROOT"/jobs/*.yml)
 [ ${#jobs[@]} -gt 0 ] || fail "no job files in jobs/"
 cp "${jobs[@]}" "$output/app/jobs/"
@@ -166,12 +183,18 @@ for _ in $(seq 1 150); do
     kill -0 "$serve_pid" 2>/dev/null || break
     sleep 0.2
 done
+# The contract it serves is the staged file's bytes (curl: one of the build packages above).
+served_openapi=""
+if [ -n "$healthy" ] && curl -fsS --max-time 5 -o "$output/openapi.served" "http://127.0.0.1:$port/openapi.yaml" \
+    && cmp -s "$output/openapi.served" "${staged_openapi[0]}"; then served_openapi=yes; fi
+rm -f "$output/openapi.served"
 kill -TERM "$serve_pid" 2>/dev/null || true
 for _ in $(seq 1 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.2; done
 stopped=yes; kill -0 "$serve_pid" 2>/dev/null && { stopped=""; kill -KILL "$serve_pid" 2>/dev/null || true; }
 status=0; wait "$serve_pid" 2>/dev/null || status=$?
 rm -rf "$scratch_models"
 if [ -z "$healthy" ]; then tail -20 "$output/serve.log" >&2; fail "the staged 'lodestar serve' did not pass the health check"; fi
+[ -n "$served_openapi" ] || { tail -20 "$output/serve.log" >&2; fail "the staged 'lodestar serve' did not serve openapi.yaml at /openapi.yaml"; }
 [ -n "$stopped" ] || { tail -20 "$output/serve.log" >&2; fail "the staged 'lodestar serve' did not exit within 20 s of SIGTERM"; }
 [ "$status" = 0 ] || { tail -20 "$output/serve.log" >&2; fail "the staged 'lodestar serve' exited $status after SIGTERM (expected 0)"; }
 # The API read the staged job files (its start line counts them): they parse with this binary.

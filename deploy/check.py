@@ -8,6 +8,8 @@
    serve` and deploy/Dockerfile do; Service, PodDisruptionBudget and HorizontalPodAutoscaler point at the Deployment.
 3. deploy/k8s/jobs-configmap.yaml holds exactly jobs/*.yaml (byte for byte, as generated): `--write` regenerates it.
 4. deploy/Dockerfile runs deploy/build.sh (the script CI runs), as a non-root user, with a HEALTHCHECK on /healthz.
+5. deploy/build.sh stages the resource bundle of every target of Package.swift with `resources:` (RESOURCE_TARGETS),
+   and no other.
 
 Exit status 0 when all holds, 1 with every problem listed otherwise.
 """
@@ -380,6 +382,29 @@ def check_dockerfile(dockerfile):
             problem("deploy/build.sh does not stage the health check the Dockerfile runs")
 
 
+def check_resource_bundles():
+    """Package.swift's targets with resources are deploy/build.sh's RESOURCE_TARGETS (their bundles are staged)."""
+    with open(os.path.join(ROOT, "Package.swift"), encoding="utf-8") as f:
+        package = f.read()
+    with open(os.path.join(ROOT, "deploy", "build.sh"), encoding="utf-8") as f:
+        build = f.read()
+    # Each target's text runs from `.target(name: "X"` (or .executableTarget) to the next target of any kind.
+    starts = list(re.finditer(r"\.(\w*[tT]arget|systemLibrary|plugin)\(\s*name:\s*\"([^\"]+)\"", package))
+    with_resources = set()
+    for i, m in enumerate(starts):
+        body = package[m.end():starts[i + 1].start() if i + 1 < len(starts) else len(package)]
+        if m.group(1) in ("target", "executableTarget") and re.search(r"\bresources:", body):
+            with_resources.add(m.group(2))
+    listed = re.search(r"^RESOURCE_TARGETS=\(([^)]*)\)", build, re.M)
+    staged = set(listed.group(1).split()) if listed else set()
+    if not listed:
+        problem("deploy/build.sh: no RESOURCE_TARGETS=(…) line (the resource bundles it stages beside the binary)")
+    for name in sorted(with_resources - staged):
+        problem(f"deploy/build.sh: {name} has resources in Package.swift, but RESOURCE_TARGETS does not stage its bundle")
+    for name in sorted(staged - with_resources):
+        problem(f"deploy/build.sh: RESOURCE_TARGETS lists {name}, which has no resources in Package.swift")
+
+
 def main():
     parser = argparse.ArgumentParser(description="Validate deploy/: manifests, jobs ConfigMap, Dockerfile.")
     parser.add_argument("--write", action="store_true", help="regenerate deploy/k8s/jobs-configmap.yaml from jobs/")
@@ -392,6 +417,7 @@ def main():
     check_kustomization(manifests)
     check_deployment(manifests, dockerfile)
     check_dockerfile(dockerfile)
+    check_resource_bundles()
     if problems:
         print(f"deploy/check: FAILED, {len(problems)} problem(s):", file=sys.stderr)
         for p in problems:
@@ -400,7 +426,7 @@ def main():
     count = sum(len(d) for d in manifests.values())
     print(f"deploy/check: {count} manifests valid (strict) against Kubernetes "
           f"{' and '.join(v.rsplit('.', 1)[0] for v in KUBERNETES_VERSIONS)}; jobs ConfigMap equals jobs/; "
-          "Dockerfile runs deploy/build.sh")
+          "Dockerfile runs deploy/build.sh; build.sh stages every resource bundle")
     return 0
 
 

@@ -63,6 +63,16 @@ struct JSONWriter {
         bytes.append(contentsOf: (value.isFinite ? value : 0).description.utf8)
     }
 
+    mutating func integer(_ value: Int) {
+        separate()
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
     mutating func null() {
         separate()
         bytes.append(contentsOf: "null".utf8)

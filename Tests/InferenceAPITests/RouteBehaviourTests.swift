@@ -235,6 +235,7 @@ import Testing
             #expect(models.text.contains(#"lodestar_model_versions_loaded{kind="recommender"} 2"#))
             #expect(!models.text.contains("tenant-000") && !models.text.contains(learner))
             #expect(try await client.get("/openapi.json").status == 200)
+            #expect(try await client.get("/openapi.yaml").status == 200)
             client.expectConformance()
         }
         _ = registry
