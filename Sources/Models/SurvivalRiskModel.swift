@@ -179,7 +179,8 @@ public struct SurvivalPrior: Sendable, Equatable, Codable {
 extension SurvivalRiskModel {
     /// Fits both hazards on person-period rows: `rows` holds the features then the ``SurvivalTimeBasis`` columns
     /// (built with `basis.values`), `dropout` / `completion` mark the week's outcome (at most one of them 1).
-    /// With a `prior`, each hazard's penalty pulls towards the prior's weights (see ``LogisticRegression/fit``).
+    /// With a `prior`, each hazard's penalty pulls towards the prior's weights (see
+    /// ``LogisticRegression/fit(features:labels:featureNames:configuration:bands:prior:rows:cancellation:)``).
     /// `subset`, when given, fits on those rows only (`dropout` / `completion` then hold their labels), without
     /// copying the rows.
     public static func fit(
