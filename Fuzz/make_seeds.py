@@ -133,28 +133,67 @@ for i, r in enumerate(rows):
 put("csv", "events.csv", out.getvalue().encode())
 put("csv", "bom-lf.csv", ("\ufeff" + out.getvalue().replace("\r\n", "\n")).encode())
 
+T = lambda y, m, d: int((dt.datetime(y, m, d, tzinfo=dt.timezone.utc) - EPOCH).total_seconds() * 1_000_000)
 courses = [
     {"tenant_id": "acme", "course_id": "c1", "title": "Safety", "org_ids": ["o1", "o2"], "lesson_count": 12,
-     "published": True},
+     "published": True, "language": "pt-BR", "categories": ["safety", "compliance"], "published_at": T(2025, 6, 1),
+     "expires_at": T(2026, 6, 1), "prerequisites": ["c0"]},
     {"tenant_id": "acme", "course_id": "c2", "title": "Sales, advanced", "org_ids": [], "lesson_count": 3,
-     "published": False},
-    {"tenant_id": "acme", "course_id": "../c3", "title": "Bad", "org_ids": [], "lesson_count": -1, "published": True},
+     "published": False, "language": None, "categories": [], "published_at": None, "expires_at": None,
+     "prerequisites": []},
+    {"tenant_id": "acme", "course_id": "../c3", "title": "Bad", "org_ids": [], "lesson_count": -1, "published": True,
+     "language": "en", "categories": ["data"], "published_at": T(2025, 1, 1), "expires_at": None, "prerequisites": []},
+    {"tenant_id": "acme", "course_id": "c4", "title": "Expired first", "org_ids": [], "lesson_count": 2, "published": True,
+     "language": None, "categories": [], "published_at": T(2026, 6, 1), "expires_at": T(2025, 6, 1), "prerequisites": []},
+    {"tenant_id": "acme", "course_id": "c5", "title": "Bad tag", "org_ids": [], "lesson_count": 2, "published": True,
+     "language": "en_US", "categories": ["a/b"], "published_at": None, "expires_at": None, "prerequisites": []},
+    {"tenant_id": "acme", "course_id": "c6", "title": "Itself", "org_ids": [], "lesson_count": 2, "published": True,
+     "language": "de", "categories": [], "published_at": None, "expires_at": None, "prerequisites": ["c1", "c6"]},
 ]
 course_schema = {"type": "record", "name": "Course", "fields": [
     {"name": "tenant_id", "type": "string"}, {"name": "course_id", "type": "string"},
     {"name": "title", "type": "string"}, {"name": "org_ids", "type": {"type": "array", "items": "string"}},
-    {"name": "lesson_count", "type": "long"}, {"name": "published", "type": "boolean"}]}
+    {"name": "lesson_count", "type": "long"}, {"name": "published", "type": "boolean"},
+    {"name": "language", "type": ["null", "string"]}, {"name": "categories", "type": {"type": "array", "items": "string"}},
+    {"name": "published_at", "type": ["null", {"type": "long", "logicalType": "timestamp-micros"}]},
+    {"name": "expires_at", "type": ["null", {"type": "long", "logicalType": "timestamp-micros"}]},
+    {"name": "prerequisites", "type": {"type": "array", "items": "string"}}]}
 buf = io.BytesIO()
-fastavro.writer(buf, fastavro.parse_schema(course_schema), courses, codec="deflate")
+fastavro.writer(buf, fastavro.parse_schema(course_schema),
+                [{k: (dt.datetime.fromtimestamp(v / 1e6, dt.timezone.utc) if k.endswith("_at") and v is not None else v)
+                  for k, v in c.items()} for c in courses], codec="deflate")
 put("courses", "courses-avro", b"\x00" + buf.getvalue())
-lines = "".join(json.dumps(dict(c, lesson_count=str(c["lesson_count"]))) + "\n" for c in courses)
+
+
+def course_json(c):
+    d = {k: v for k, v in c.items() if v is not None}
+    d["lesson_count"] = str(c["lesson_count"])
+    for k in ("published_at", "expires_at"):
+        if k in d:
+            d[k] = bq_ts(d[k])
+    return json.dumps(d)
+
+
+lines = "".join(course_json(c) + "\n" for c in courses)
 put("courses", "courses-ndjson", b"\x01" + lines.encode())
+cols = ["tenant_id", "course_id", "title", "org_ids", "lesson_count", "published", "language", "categories",
+        "published_at", "expires_at", "prerequisites"]
 out = io.StringIO()
 w = csv.writer(out)
-w.writerow(["tenant_id", "course_id", "title", "org_ids", "lesson_count", "published"])
+w.writerow(cols)
 for c in courses:
-    w.writerow([c["tenant_id"], c["course_id"], c["title"], json.dumps(c["org_ids"]) if c["org_ids"] else "",
-                c["lesson_count"], "true" if c["published"] else "false"])
+    row = []
+    for k in cols:
+        v = c[k]
+        if k in ("org_ids", "categories", "prerequisites"):
+            row.append(json.dumps(v) if v else "")
+        elif k == "published":
+            row.append("true" if v else "false")
+        elif k in ("published_at", "expires_at"):
+            row.append("" if v is None else bq_ts(v))
+        else:
+            row.append("" if v is None else v)
+    w.writerow(row)
 put("courses", "courses-csv", b"\x02" + out.getvalue().encode())
 
 now = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)

@@ -3,10 +3,17 @@ import LearningEvents
 /// A loosely typed catalog cell, from any format; ``course(from:)`` applies the catalog's rules.
 enum CourseCell {
     case null, text(String), int(Int64), double(Double), bool(Bool), list([CourseCell]), other(String)
+    /// An Avro `timestamp-micros` / `timestamp-millis` / `date` value, in microseconds since the epoch.
+    case micros(Int64)
 
     /// The catalog columns (others are ignored).
-    static let columns: Set<String> = ["tenant_id", "course_id", "title", "org_ids", "lesson_count", "published"]
-    private static let columnList = ["tenant_id", "course_id", "title", "org_ids", "lesson_count", "published"]
+    static let columns: Set<String> = Set(columnList)
+    private static let columnList = [
+        "tenant_id", "course_id", "title", "org_ids", "lesson_count", "published",
+        "language", "categories", "published_at", "expires_at", "prerequisites",
+    ]
+    /// The REPEATED columns: in CSV, a JSON array text (BigQuery cannot export them to CSV).
+    static let listColumns: Set<String> = ["org_ids", "categories", "prerequisites"]
 
     var typeName: String {
         switch self {
@@ -16,6 +23,7 @@ enum CourseCell {
         case .double: "float"
         case .bool: "boolean"
         case .list: "array"
+        case .micros: "timestamp"
         case .other(let t): t
         }
     }
@@ -29,7 +37,7 @@ enum CourseCell {
         case .double(let d): self = .double(d)
         case .string(let s): self = .text(s)
         case .bytes: self = .other("bytes")
-        case .timestamp: self = .other("timestamp")
+        case .timestamp(let m): self = .micros(m)
         case .array(let items): self = .list(items.map(CourseCell.init))
         case .record: self = .other("record")
         }
@@ -49,7 +57,7 @@ enum CourseCell {
         case .bool: self = .bool(v.int != 0)
         case .int: self = .int(v.int)
         case .double: self = .double(v.double)
-        case .micros: self = .other("timestamp")
+        case .micros: self = .micros(v.int)
         case .other: self = .other("object")
         }
     }
@@ -84,7 +92,7 @@ enum CourseCell {
         return .success(cells)
     }
 
-    /// A CSV `org_ids` cell: a JSON array text, else a wrong-type marker.
+    /// A CSV cell of a REPEATED column (``listColumns``): a JSON array text, else a wrong-type marker.
     static func list(jsonArrayText text: UnsafeRawBufferPointer, scratch: UnsafeMutablePointer<UInt8>) -> CourseCell {
         var items: [CourseCell] = []
         do {
@@ -110,23 +118,35 @@ enum CourseCell {
             case let c: throw ValidationError(field: f, reason: .wrongType(expected: "string", found: c.typeName))
             }
         }
+        func strings(_ f: String) throws(ValidationError) -> [String]? {
+            switch cells[f] ?? .null {
+            case .null: return nil
+            case .list(let items):
+                var out: [String] = []
+                out.reserveCapacity(items.count)
+                for i in items {
+                    guard case .text(let s) = i else {
+                        throw ValidationError(field: f, reason: .wrongType(expected: "strings", found: i.typeName))
+                    }
+                    out.append(s)
+                }
+                return out
+            case let c: throw ValidationError(field: f, reason: .wrongType(expected: "an array", found: c.typeName))
+            }
+        }
+        func timestamp(_ f: String) throws(ValidationError) -> RawValue {
+            switch cells[f] ?? .null {
+            case .null: return .null
+            case .text(let s): return .text(s)
+            case .micros(let m): return .timestampMicros(m)
+            case let c: throw ValidationError(field: f, reason: .wrongType(expected: "a timestamp", found: c.typeName))
+            }
+        }
         var raw = RawCourse()
         raw.tenantID = try string("tenant_id")
         raw.courseID = try string("course_id")
         raw.title = try string("title")
-        switch cells["org_ids"] ?? .null {
-        case .null: break
-        case .list(let items):
-            var ids: [String] = []
-            for i in items {
-                guard case .text(let s) = i else {
-                    throw ValidationError(field: "org_ids", reason: .wrongType(expected: "strings", found: i.typeName))
-                }
-                ids.append(s)
-            }
-            raw.orgIDs = ids
-        case let c: throw ValidationError(field: "org_ids", reason: .wrongType(expected: "an array", found: c.typeName))
-        }
+        raw.orgIDs = try strings("org_ids")
         switch cells["lesson_count"] ?? .null {
         case .null: break
         case .int(let v): raw.lessonCount = v
@@ -146,6 +166,11 @@ enum CourseCell {
         case .text(let s) where s == "true" || s == "false": raw.published = s == "true"
         case let c: throw ValidationError(field: "published", reason: .wrongType(expected: "a BOOL", found: c.typeName))
         }
+        raw.language = try string("language")
+        raw.categories = try strings("categories")
+        raw.publishedAt = try timestamp("published_at")
+        raw.expiresAt = try timestamp("expires_at")
+        raw.prerequisites = try strings("prerequisites")
         return try Course(validating: raw)
     }
 }

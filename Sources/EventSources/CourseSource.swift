@@ -12,8 +12,9 @@ public import LearningEvents
 /// columns say they are not the catalog (the events beside it, say) are skipped (``Result/skipped``).
 ///
 /// Quirks handled: `lesson_count` as a JSON string (BigQuery's INT64) or number; `org_ids` absent or null = the whole
-/// tenant; BigQuery cannot export the REPEATED `org_ids` column to CSV, so in CSV it may be a JSON array text
-/// (`["org-a","org-b"]`) or empty.
+/// tenant; BigQuery cannot export REPEATED columns (`org_ids`, `categories`, `prerequisites`) to CSV, so in CSV each
+/// may be a JSON array text (`["org-a","org-b"]`) or empty; `published_at` and `expires_at` as text (RFC 3339 or
+/// BigQuery's form) or Avro `timestamp-micros` / `timestamp-millis` / `date`.
 ///
 /// ```swift
 /// let result = try await CourseSource(["exports/courses/"]).read()
@@ -225,7 +226,7 @@ public struct CourseSource: Sendable {
                     let len = scanner.lengths[k]
                     if len == 0 && !scanner.quoted[k] { continue }  // NULL
                     let cell = UnsafeRawBufferPointer(start: scanner.starts[k], count: len)
-                    if name == "org_ids" {
+                    if CourseCell.listColumns.contains(name) {
                         scratch.reserve(len)
                         cells[name] = CourseCell.list(jsonArrayText: cell, scratch: scratch.pointer)
                     } else {

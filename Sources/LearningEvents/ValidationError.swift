@@ -27,6 +27,14 @@ public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertibl
         case timestampOutOfRange(Int64)
         /// `duration_seconds` above ``EventRules/maxDurationSeconds`` (30 days).
         case durationTooLong(Int64)
+        /// A catalog `language` that is not 1–35 characters of `A–Z a–z 0–9 -`; holds a bounded excerpt.
+        case badLanguageTag(String)
+        /// A list with more entries than its limit (a course's `categories` or `prerequisites`).
+        case tooMany(count: Int, limit: Int)
+        /// A course that lists itself among its `prerequisites`.
+        case selfReference(String)
+        /// A timestamp (microseconds) that must come after another field's (`expires_at` after `published_at`).
+        case notAfter(Int64, other: String, otherValue: Int64)
     }
 
     /// The field name as in the schema (`score`, `occurred_at`, …).
@@ -55,6 +63,11 @@ public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertibl
             "\(field): \(Timestamp.rfc3339(v)) (\(v) µs) is outside the years 1970–2200"
         case .durationTooLong(let v):
             "\(field): \(v) is more than 30 days (\(EventRules.maxDurationSeconds) s)"
+        case .badLanguageTag(let v): "\(field): '\(v)' is not a language tag (1-35 of A-Z a-z 0-9 -)"
+        case .tooMany(let count, let limit): "\(field): \(count) entries; at most \(limit)"
+        case .selfReference(let v): "\(field): '\(v)' is the course itself"
+        case .notAfter(let v, let other, let otherValue):
+            "\(field): \(Timestamp.rfc3339(v)) is not after \(other) (\(Timestamp.rfc3339(otherValue)))"
         }
     }
 

@@ -57,4 +57,36 @@ struct AvroBytes {
     static func course(id: String) -> [UInt8] {
         string("t") + string(id) + string("Title") + long(0) + long(3) + [1]
     }
+
+    /// The courses schema with the recommendation attributes as BigQuery would write them (`language` and the
+    /// timestamps nullable, `expires_at` in milliseconds; `prerequisites` a nullable array, which BigQuery never
+    /// writes but another tool might).
+    static let attributedCourseSchema = #"""
+        {"type":"record","name":"Course","fields":[
+        {"name":"tenant_id","type":"string"},{"name":"course_id","type":"string"},{"name":"title","type":"string"},
+        {"name":"org_ids","type":{"type":"array","items":"string"}},
+        {"name":"lesson_count","type":"long"},{"name":"published","type":"boolean"},
+        {"name":"language","type":["null","string"]},
+        {"name":"categories","type":{"type":"array","items":"string"}},
+        {"name":"published_at","type":["null",{"type":"long","logicalType":"timestamp-micros"}]},
+        {"name":"expires_at","type":[{"type":"long","logicalType":"timestamp-millis"},"null"]},
+        {"name":"prerequisites","type":["null",{"type":"array","items":"string"}]}]}
+        """#
+
+    /// One record of ``attributedCourseSchema`` (`expiresAtMillis` in milliseconds).
+    static func course(
+        id: String, language: String?, categories: [String], publishedAt: Int64?, expiresAtMillis: Int64?,
+        prerequisites: [String]?
+    ) -> [UInt8] {
+        func strings(_ items: [String]) -> [UInt8] {
+            (items.isEmpty ? [] : long(Int64(items.count)) + items.flatMap(string)) + long(0)
+        }
+        var r = course(id: id)
+        r += language.map { long(1) + string($0) } ?? long(0)
+        r += strings(categories)
+        r += publishedAt.map { long(1) + long($0) } ?? long(0)
+        r += expiresAtMillis.map { long(0) + long($0) } ?? long(1)
+        r += prerequisites.map { long(1) + strings($0) } ?? long(0)
+        return r
+    }
 }

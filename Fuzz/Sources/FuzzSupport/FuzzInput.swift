@@ -74,7 +74,18 @@ public enum FuzzInput {
             do {
                 let r = try await CourseSource([path], limits: limits).read()
                 precondition(r.quarantined.count <= limits.maxQuarantinedRowsPerFile)
-                for c in r.courses { precondition(Identifier.isValid(c.tenantID) && Identifier.isValid(c.courseID)) }
+                for c in r.courses {
+                    precondition(Identifier.isValid(c.tenantID) && Identifier.isValid(c.courseID))
+                    // The catalog rules hold for every accepted row.
+                    precondition(c.language.map(Course.isLanguageTag) ?? true)
+                    precondition(c.categories.count <= Course.maxCategories && c.categories.allSatisfy { Identifier.isValid($0) })
+                    precondition(c.prerequisites.count <= Course.maxPrerequisites && c.prerequisites.allSatisfy { Identifier.isValid($0) })
+                    precondition(!c.prerequisites.contains(c.courseID))
+                    for t in [c.publishedAt, c.expiresAt] {
+                        if let t { precondition(t >= EventRules.earliestOccurredAt && t <= EventRules.latestOccurredAt) }
+                    }
+                    if let p = c.publishedAt, let e = c.expiresAt { precondition(e > p) }
+                }
             } catch {
                 preconditionFailure("\(error)")
             }
