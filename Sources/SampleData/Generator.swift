@@ -15,7 +15,8 @@ import Darwin
 /// ``GeneratorConfig/topics`` topics) and picks courses by taste × popularity. Enrolments arrive uniformly over
 /// ``GeneratorConfig/historyDays`` up to the export date, and each is simulated to its end, completed or withdrawn
 /// (``EngagementParameters``, ``HazardParameters``), even when that end lies after the export date; the export holds
-/// only the events before the export date, the truth file every enrolment's eventual outcome.
+/// only the events before the export date, the truth file every enrolment's eventual outcome. Catalog rows also carry
+/// a language, categories, a publication window and prerequisites (see `Generator+CourseAttributes.swift`).
 public struct Generator {
     public let config: GeneratorConfig
 
@@ -79,13 +80,10 @@ public struct Generator {
                     org: restricted ? orgs[rng.below(orgs.count)] : nil, published: rng.uniform() < 0.95,
                     popularity: 1 / pow(Double(c + 1), 0.9))
                 courses.append(spec)
-                try courseWriter.write(
-                    Course(
-                        tenantID: tenant, courseID: spec.id, title: "\(Self.topicNames[topic % Self.topicNames.count]) \(c)",
-                        orgIDs: spec.org.map { [$0] } ?? [], lessonCount: Int64(spec.lessons), published: spec.published))
                 truth.course(tenant: tenant, course: spec.id, topic: topic, popularity: spec.popularity)
             }
             summary.courses += courseCount
+            var lastEnrolment = [Int64?](repeating: nil, count: courseCount)
             // Cumulative popularity per topic, published courses only.
             var byTopic = [[Int]](repeating: [], count: config.topics)
             var cumulative = [[Double]](repeating: [], count: config.topics)
@@ -138,6 +136,7 @@ public struct Generator {
                     let match = taste[course.topic] * Double(config.topics)
                     // Arrivals up to the export date: the last weeks' enrolments are in progress when it is taken.
                     let enrolledAt = config.start + Int64(r.uniform() * Double(config.exportDate - config.start))
+                    lastEnrolment[k] = max(lastEnrolment[k] ?? enrolledAt, enrolledAt)
                     let outcome = try simulate(
                         rng: &r, tenant: tenant, org: org, learner: learner, course: course, ability: ability,
                         match: match, at: enrolledAt, counter: &eventCounter, writer: writer)
@@ -148,6 +147,16 @@ public struct Generator {
                     truth.enrolment(tenant: tenant, learner: learner, course: course.id, lessonCount: course.lessons, outcome)
                 }
                 try truth.flushIfLarge()
+            }
+            // The catalog rows, once the enrolments say which courses can have expired.
+            let attributes = courseAttributes(tenant: t, courses: courses, lastEnrolment: lastEnrolment)
+            for (c, (spec, a)) in zip(courses, attributes).enumerated() {
+                try courseWriter.write(
+                    Course(
+                        tenantID: tenant, courseID: spec.id, title: "\(Self.topicNames[spec.topic % Self.topicNames.count]) \(c)",
+                        orgIDs: spec.org.map { [$0] } ?? [], lessonCount: Int64(spec.lessons), published: spec.published,
+                        language: a.language, categories: a.categories, publishedAt: a.publishedAt, expiresAt: a.expiresAt,
+                        prerequisites: a.prerequisites))
             }
         }
         try truth.finish()
