@@ -15,6 +15,9 @@ package enum JobParameter: String, Sendable, CaseIterable, Hashable {
     case evaluate
     /// Whether the recommender searches its hyperparameters (true / false).
     case search
+    /// Seconds of recommender search per 100,000 interactions (0…600; the search's budget grows with the data, and
+    /// is never below 20 s).
+    case searchBudget = "search_budget"
     /// How long a `noop` run waits (seconds, 0…86400).
     case sleepSeconds = "sleep_seconds"
 
@@ -66,6 +69,11 @@ package enum JobParameter: String, Sendable, CaseIterable, Hashable {
             case "false", "no", "0": options.recommender.evaluate = false
             default: throw PipelineError.invalidOption("evaluate must be true or false, got '\(text)'")
             }
+        case .searchBudget:
+            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite, RecommenderSearch.budgetRange.contains(v) else {
+                throw PipelineError.invalidOption("search_budget must be a number of seconds per 100,000 interactions in 0…600, got '\(text)'")
+            }
+            options.recommender.searchSettings.secondsPer100kInteractions = v
         case .search:
             switch text.lowercased() {
             case "true", "yes", "1": options.recommender.search = true

@@ -31,10 +31,14 @@ enum ReportWriter {
             + (b.horizonECE.map { String(format: "<p>Expected calibration error of P(dropout within the horizon): %.3f.</p>", $0) } ?? "")
     }
 
-    /// The recommender's hyperparameter search, one row per configuration tried.
-    static func searchTable(_ trace: [String]) -> String {
-        guard !trace.isEmpty else { return "" }
-        return "<p>Recommender search (time-based validation, nDCG@10):</p><ul>" + trace.map { "<li>\(SVGChart.escape($0))</li>" }.joined() + "</ul>"
+    /// The recommender's hyperparameter search, one row per configuration tried, then what was decided and
+    /// published (the defaults kept, or a choice not activated because it scored below them).
+    static func searchTable(_ trace: [String], decision: [String] = []) -> String {
+        guard !trace.isEmpty || !decision.isEmpty else { return "" }
+        let e = SVGChart.escape
+        return "<p>Recommender search (validation on each learner's newest course, nDCG@10; gains over the defaults with paired "
+            + "bootstrap intervals over learners):</p><ul>" + trace.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
+            + decision.map { "<p><strong>Recommender:</strong> \(e($0)).</p>" }.joined()
     }
 
     static func html(summary: RunSummary, tenants: [TenantReport]) -> String {
@@ -65,7 +69,7 @@ enum ReportWriter {
             let notes = (ts?.failures.map { "FAILED: " + $0 } ?? []) + (ts?.notes ?? [])
             sections += "<section><h2>Tenant \(e(t.tenant))</h2>"
                 + (notes.isEmpty ? "" : "<ul>" + notes.map { "<li>\(e($0))</li>" }.joined() + "</ul>")
-                + backtestTable(t.backtest) + searchTable(t.searchTrace)
+                + backtestTable(t.backtest) + searchTable(t.searchTrace, decision: t.searchDecision)
                 + "<div class=\"charts\">\(charts)</div></section>\n"
         }
         let iso = ISO8601DateFormatter()

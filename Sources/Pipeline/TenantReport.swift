@@ -8,6 +8,8 @@ package struct TenantReport: Sendable {
     public var backtest: RiskBacktest.Result?
     /// The recommender's search trace: one line per configuration tried.
     public var searchTrace: [String] = []
+    /// What the search decided and whether its choice was published (kept the defaults, not activated…), in words.
+    public var searchDecision: [String] = []
     /// (mean predicted, observed rate, count) per probability bin.
     public var calibration: [(Double, Double, Int)] = []
     /// Per course (title): enrolments scored low, medium, high.

@@ -2,12 +2,13 @@ import Foundation
 package import Pipeline
 
 /// Upper bounds on numeric job parameters per role, from a job file's `limits:` over these defaults. A
-/// `data_scientist` may ask for `factors` ≤ 128, `iterations` ≤ 50 and `top_k` ≤ 100 unless the job file says
-/// otherwise; a `platform_admin` keeps the job kind's full ranges (`JobParameter`). The limits apply to the
-/// parameters a caller sets at trigger or backfill time (the job file's own `params` are the administrator's).
+/// `data_scientist` may ask for `factors` ≤ 128, `iterations` ≤ 50, `top_k` ≤ 100 and `search_budget` ≤ 30 (seconds
+/// of recommender search per 100,000 interactions) unless the job file says otherwise; a `platform_admin` keeps the
+/// job kind's full ranges (`JobParameter`). The limits apply to the parameters a caller sets at trigger or backfill
+/// time (the job file's own `params` are the administrator's).
 ///
 /// ```yaml
-/// limits: {data_scientist: {factors: 256, sleep_seconds: 10}}   # iterations ≤ 50 and top_k ≤ 100 still hold
+/// limits: {data_scientist: {factors: 256, sleep_seconds: 10}}   # iterations ≤ 50, top_k ≤ 100, search_budget ≤ 30 still hold
 /// ```
 public struct ParameterLimits: Sendable, Equatable {
     /// Role name → parameter name → largest value allowed.
@@ -17,11 +18,11 @@ public struct ParameterLimits: Sendable, Equatable {
     public static let limitedRole = "data_scientist"
 
     /// The defaults of `data_scientist`.
-    public static let defaults = ParameterLimits(byRole: [limitedRole: ["factors": 128, "iterations": 50, "top_k": 100]])
+    public static let defaults = ParameterLimits(byRole: [limitedRole: ["factors": 128, "iterations": 50, "top_k": 100, "search_budget": 30]])
 
     /// Parameters that take numbers, and so may be limited.
     package static let numeric: Set<JobParameter> = [.factors, .iterations, .regularization, .alpha, .horizonDays, .inactivityDays,
-                                                    .topK, .sleepSeconds]
+                                                    .topK, .sleepSeconds, .searchBudget]
 
     public init(byRole: [String: [String: Double]]) { self.byRole = byRole }
 

@@ -64,6 +64,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Skip the recommender's per-tenant hyperparameter search (use the given or default values).")
     var noSearch = false
 
+    @Option(help: "Seconds of recommender search per 100,000 interactions (0…600; never below 20 s a tenant); default 5.")
+    var searchBudget: Double?
+
     @Option(help: "Tenants that consent to the pooled risk model, comma-separated (default: the `tenants` collection).")
     var pooledConsent: String?
 
@@ -96,6 +99,7 @@ struct RunCommand: AsyncParsableCommand {
         try check(leaseWait, 0...86_400, "--lease-wait")
         try FlagRange.check(regularization, RefreshOptions.regularizationRange, "--regularization")
         try FlagRange.check(alpha, RefreshOptions.alphaRange, "--alpha")
+        try FlagRange.check(searchBudget, RecommenderSearch.budgetRange, "--search-budget")
         if let cutoff {
             guard let micros = Timestamp.parse(cutoff), RefreshOptions.cutoffRange.contains(micros) else {
                 throw ValidationError("cannot read --cutoff '\(cutoff)' (a time between 1970 and 2200)")
@@ -128,6 +132,7 @@ struct RunCommand: AsyncParsableCommand {
         options.recommender.evaluate = !noEvaluate
         options.risk.backtest = !noEvaluate
         options.recommender.search = !noSearch
+        if let searchBudget { options.recommender.searchSettings.secondsPer100kInteractions = searchBudget }
         if let pooledConsent {
             options.pooledModelConsent = Set(pooledConsent.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }

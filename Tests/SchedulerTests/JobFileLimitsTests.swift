@@ -16,7 +16,13 @@ import Testing
         let j = try JobFile.parse(Self.base, file: "f.yaml")
         #expect(j.maxQueued == 3)
         #expect(j.limits == .defaults)
-        #expect(j.limits.byRole["data_scientist"] == ["factors": 128, "iterations": 50, "top_k": 100])
+        #expect(j.limits.byRole["data_scientist"] == ["factors": 128, "iterations": 50, "top_k": 100, "search_budget": 30])
+        #expect(throws: SchedulerError.invalidParameter("search_budget", "search_budget=60 exceeds the data_scientist limit 30")) {
+            try j.limits.check(["search_budget": "60"], access: .tenant("t"))
+        }
+        try j.limits.check(["search_budget": "60"], access: .platform)
+        #expect(throws: SchedulerError.self) { try JobDefinition.validate(params: ["search_budget": "601"], kind: .refresh) }
+        try JobDefinition.validate(params: ["search_budget": "12.5"], kind: .refresh)
     }
 
     @Test func fileValuesOverrideTheDefaultsPerParameter() throws {
@@ -26,7 +32,8 @@ import Testing
               data_scientist: {factors: 256, regularization: 0.5}
             """, file: "f.yaml")
         #expect(j.maxQueued == 5)
-        #expect(j.limits.byRole["data_scientist"] == ["factors": 256, "iterations": 50, "top_k": 100, "regularization": 0.5])
+        #expect(j.limits.byRole["data_scientist"] == ["factors": 256, "iterations": 50, "top_k": 100, "search_budget": 30,
+                                                        "regularization": 0.5])
         #expect(throws: SchedulerError.invalidParameter("regularization", "regularization=0.75 exceeds the data_scientist limit 0.5")) {
             try j.limits.check(["regularization": "0.75", "factors": "200"], access: .tenant("t"))
         }

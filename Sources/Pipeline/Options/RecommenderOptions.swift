@@ -2,7 +2,7 @@ public import Models
 
 /// What the recommender phase (`recommend`, `train-embeddings`) reads: iALS hyperparameters, list length,
 /// evaluation and the bounded hyperparameter search. Set by the CLI flags and the job parameters `factors`,
-/// `iterations`, `regularization`, `alpha`, `top_k`, `evaluate` and `search`.
+/// `iterations`, `regularization`, `alpha`, `top_k`, `evaluate`, `search` and `search_budget`.
 public struct RecommenderOptions: Sendable {
     /// iALS hyperparameters: 16 factors, 15 iterations, λ 10, α 1 by default. Confidences are summed event
     /// weights (a completed course adds up to ~50), so λ is large next to implicit's 0.01 on raw counts; tuned on

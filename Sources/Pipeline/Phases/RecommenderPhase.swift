@@ -13,7 +13,7 @@ import MongoStore
 package struct RecommenderPhase: TenantPhase {
     public let writeRecommendations: Bool
     public var name: String { writeRecommendations ? "recommender" : "embeddings" }
-    public var parameters: Set<JobParameter> { [.factors, .iterations, .regularization, .alpha, .topK, .evaluate, .search] }
+    public var parameters: Set<JobParameter> { [.factors, .iterations, .regularization, .alpha, .topK, .evaluate, .search, .searchBudget] }
 
     public init(writeRecommendations: Bool) { self.writeRecommendations = writeRecommendations }
 
@@ -39,13 +39,18 @@ package struct RecommenderPhase: TenantPhase {
         config.threads = max(1, run.threads)
         var metrics: [String: Double] = [:]
         var search: RecommenderSearch.Result?
+        var searchNotes: [String] = [], searchDecision: [String] = []
         if !usePopularity && (opts.evaluate || opts.search) {
             let all = triples.map { Interaction(learner: $0.learner, course: $0.course, weight: $0.confidence, time: Double($0.start) / 1_000_000) }
-            let evaluation = try await Self.evaluate(all, data: data, config: config, seed: run.seed, evaluate: opts.evaluate,
-                                                     search: opts.search ? opts.searchSettings : nil)
+            // The search's choice is published only when it beats the defaults on the held-out evaluation (else the
+            // defaults are, with a note): RecommenderEvaluation.
+            let evaluation = try await RecommenderEvaluation.run(all, data: data, config: config, seed: run.seed, evaluate: opts.evaluate,
+                                                                 search: opts.search ? opts.searchSettings : nil)
             metrics = evaluation.metrics
             search = evaluation.search
-            if let chosen = evaluation.search?.chosen { config = chosen }
+            config = evaluation.published
+            searchNotes = evaluation.notes
+            searchDecision = evaluation.decision
         }
         let kind = usePopularity ? "popularity" : "ials"
         let note = usePopularity ? "\(n) learners (< \(opts.minLearnersForModel)): popularity recommendations, no embeddings" : nil
@@ -57,9 +62,13 @@ package struct RecommenderPhase: TenantPhase {
             s.recommenderKind = kind
             s.interactions = data.byLearner.nonZeroCount
             s.factors = usePopularity ? 0 : config.factors
-            s.recommenderSearch = search?.summary
+            s.recommenderSearch = search.map {
+                $0.summary + (RecommenderSearch.same($0.chosen, config) ? "" : "; not activated: below the defaults on the held-out evaluation")
+            }
             if let note { s.notes.append(note) }
+            s.notes.append(contentsOf: searchNotes)
             r.searchTrace = search?.trials.map(\.line) ?? []
+            r.searchDecision = searchDecision
             r.ndcg10 = s.ndcg10
             r.precision10 = s.precision10
             r.popularityNDCG10 = s.popularityNDCG10
@@ -77,9 +86,11 @@ package struct RecommenderPhase: TenantPhase {
             hyper.merge(["factors": "\(config.factors)", "iterations": "\(config.iterations)", "regularization": "\(config.regularization)",
                          "alpha": "\(config.alpha)", "solver": "\(config.solver)", "seed": "\(config.seed)"]) { $1 }
             if let search {
-                hyper["search"] = "time-based validation (newest \(Int(opts.searchSettings.validationShare * 100)) % of enrolments), "
+                hyper["search"] = "validation on each learner's newest course (learners with ≥ \(opts.searchSettings.minimumHistory) courses), "
                     + "coordinate ascent from the defaults (factors \(opts.als.factors), λ \(opts.als.regularization), α \(opts.als.alpha), "
-                    + "\(opts.als.iterations) iterations): \(search.summary)"
+                    + "\(opts.als.iterations) iterations), kept only if it wins beyond a paired bootstrap's "
+                    + "\(Int((opts.searchSettings.confidence * 100).rounded())) % interval and on the held-out evaluation: \(search.summary); "
+                    + "published \(RecommenderSearch.describe(config))"
             }
         }
         let settings = usePopularity
@@ -90,7 +101,7 @@ package struct RecommenderPhase: TenantPhase {
             kind: .recommender, version: version, metrics: metrics, trained_at: context.startedAt,
             artifact: context.registry.artifactLocation(tenant: context.tenant, kind: .recommender, version: version),
             data_window_start: date(agg.firstEventAt), data_window_end: date(agg.cutoffs.score), hyperparameters: hyper,
-            recommenderSettings: settings, notes: note.map { [$0] })
+            recommenderSettings: settings, notes: note.map { [$0] + searchNotes } ?? (searchNotes.isEmpty ? nil : searchNotes))
         let lists = RecommendationLists(agg: agg, catalog: context.catalog, tenant: context.tenantName, model: model, data: data,
                                         popularOrder: popularOrder, popularity: popularity, topK: opts.topK)
         let write = writeRecommendations
@@ -120,58 +131,17 @@ package struct RecommenderPhase: TenantPhase {
             }
             return written
         }
-        let details: [String: [String]] = search.map { ["search_trace": $0.trials.map(\.line)] } ?? [:]
+        let details: [String: [String]] = search.map { ["search_trace": $0.trials.map(\.line), "search_decision": searchDecision] } ?? [:]
         return try await context.publish(doc, artifacts: VersionArtifacts(model: try model?.artifact(), summary: "learners \(n), courses \(m), interactions \(triples.count)",
                                                                         details: details), write: publish)
     }
 
-    /// The held-out evaluation and the hyperparameter search. Leave-one-out per learner (learners with at least 3
-    /// courses): nDCG@10 and precision@10 on the held-out courses, of iALS with the chosen hyperparameters and of the
-    /// popularity baseline; with a search, it runs on the training part only (its own time-based validation inside),
-    /// and the defaults are scored on the same held-out courses (`ndcg10_default`), so the gain of tuning is measured
-    /// on data the search never saw. Without evaluation the search runs on every interaction.
+    /// The held-out evaluation and the hyperparameter search (`RecommenderEvaluation`): the metrics (of the
+    /// hyperparameters that would be published: the search's choice, or the defaults when it scores below them on
+    /// the held-out courses) and the search's result.
     static func evaluate(_ all: [Interaction], data: Interactions, config: ALSConfiguration, seed: UInt64, evaluate: Bool,
                          search settings: RecommenderSearch?) async throws -> (metrics: [String: Double], search: RecommenderSearch.Result?) {
-        let n = data.learners.count, m = data.courses.count
-        guard evaluate else {
-            let search = try await settings?.run(all, learners: data.learners, courses: data.courses, base: config)
-            return ([:], search)
-        }
-        let (train, test) = try Splits.leaveKOut(all, k: 1, minimumKept: 2, seed: seed)
-        let search = try await settings?.run(train, learners: data.learners, courses: data.courses, base: config)
-        guard !test.isEmpty else { return ([:], search) }
-        let trainData = try Interactions(triplets: train.map { ($0.learner, $0.course, $0.weight) }, learnerCount: n, courseCount: m,
-                                         learners: data.learners, courses: data.courses)
-        let relevant = Splits.relevantSets(test, learnerCount: n)
-        let testLearners = (0..<n).filter { !relevant[$0].isEmpty }
-        func score(_ c: ALSConfiguration) async throws -> RankingSummary {
-            let model = try await ALSModel.fit(trainData, configuration: c)
-            return try await runOnDedicatedThread { _ in
-                let recs = try model.recommend(learners: testLearners, k: 10, excluding: trainData.byLearner)
-                return try RankingMetrics.evaluate(at: 10, recommended: recs.map { $0.map(\.course) }, relevant: testLearners.map { relevant[$0] })
-            }
-        }
-        let chosen = search?.chosen ?? config
-        let s = try await score(chosen)
-        var metrics = ["ndcg10": s.ndcg, "precision10": s.precision, "recall10": s.recall, "map10": s.map,
-                       "evaluated_learners": Double(testLearners.count)]
-        if search != nil {
-            let same = chosen.factors == config.factors && chosen.regularization == config.regularization && chosen.alpha == config.alpha
-                && chosen.iterations == config.iterations
-            metrics["ndcg10_default"] = same ? s.ndcg : try await score(config).ndcg
-            metrics["search_trials"] = Double(search?.trials.count ?? 0)
-        }
-        let p = try await runOnDedicatedThread { _ in
-            let trainPopularity = (0..<m).map { trainData.byCourse.count(inRow: $0) }
-            let order = (0..<m).sorted { (trainPopularity[$0], $1) > (trainPopularity[$1], $0) }
-            let pop = testLearners.map { l -> [Int] in
-                let seen = Set(trainData.byLearner.entries(inRow: l).map(\.column))
-                return Array(order.lazy.filter { !seen.contains($0) }.prefix(10))
-            }
-            return try RankingMetrics.evaluate(at: 10, recommended: pop, relevant: testLearners.map { relevant[$0] })
-        }
-        metrics["popularity_ndcg10"] = p.ndcg
-        metrics["popularity_precision10"] = p.precision
-        return (metrics, search)
+        let e = try await RecommenderEvaluation.run(all, data: data, config: config, seed: seed, evaluate: evaluate, search: settings)
+        return (e.metrics, e.search)
     }
 }
