@@ -37,6 +37,11 @@ enum ArtifactWriter {
         enc.dateEncodingStrategy = .iso8601
         out.append((.card, [UInt8](try enc.encode(card))))
         if let schema = document.feature_schema { out.append((.features, [UInt8](try enc.encode(schema)))) }
+        if let popularity = artifacts.popularity {
+            let compact = JSONEncoder()
+            compact.outputFormatting = [.sortedKeys]
+            out.append((.popularity, [UInt8](try compact.encode(popularity))))
+        }
         return out
     }
 

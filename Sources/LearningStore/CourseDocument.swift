@@ -2,7 +2,7 @@ public import Foundation
 
 /// `courses`: what the batch knew of a course at its last ingest, key (tenant_id, course_id): the lesson count its
 /// completion ratios used and the catalog's visibility. The stream reads it to compute the same completion ratio and
-/// to keep recommendations within what the batch would show (``isRecommendable(to:)``).
+/// to keep recommendations within what the batch would show (``CourseCatalogView``, the one visibility rule).
 ///
 /// Written by the `ingest` phase for every course of the tenant's events and of its catalog.
 public struct CourseDocument: Codable, Sendable, Equatable {
@@ -41,13 +41,5 @@ public struct CourseDocument: Codable, Sendable, Equatable {
         self.published_at = published_at
         self.expires_at = expires_at
         self.prerequisites = prerequisites
-    }
-
-    /// Published and visible to `org` (the batch's rule: `org_ids` empty means the whole tenant).
-    public func isRecommendable(to org: String?) -> Bool {
-        guard published else { return false }
-        if org_ids.isEmpty { return true }
-        guard let org else { return false }
-        return org_ids.contains(org)
     }
 }

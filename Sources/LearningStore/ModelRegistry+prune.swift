@@ -1,5 +1,5 @@
-public import Foundation
-public import MongoStore
+import Foundation
+import MongoStore
 public import LearningEvents
 
 extension ModelRegistry {

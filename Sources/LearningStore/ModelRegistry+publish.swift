@@ -1,5 +1,5 @@
-public import Foundation
-public import MongoStore
+import Foundation
+import MongoStore
 public import LearningEvents
 
 /// What a publishing run writes besides its documents: the artifact folder's files.
@@ -10,11 +10,14 @@ public struct VersionArtifacts: Sendable {
     public var summary: String
     /// Further sections of `card.json` for people, as lines (the risk backtest, the recommender's search trace).
     public var details: [String: [String]]
+    /// A recommender's popularity table (`popularity.json`), the fill order the consumer and the API share.
+    public var popularity: PopularityTable?
 
-    public init(model: [UInt8]?, summary: String, details: [String: [String]] = [:]) {
+    public init(model: [UInt8]?, summary: String, details: [String: [String]] = [:], popularity: PopularityTable? = nil) {
         self.model = model
         self.summary = summary
         self.details = details
+        self.popularity = popularity
     }
 }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Decodes `Decodable` values from `BSONDocument`s read out of libbson. Unknown fields are ignored;
 /// numbers convert between int32, int64 and double when the value fits exactly.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Encodes `Encodable` values to `BSONDocument` (then to libbson), with no JSON text in between.
 ///

@@ -1,7 +1,7 @@
 public import LearningEvents
 
-/// The `courses` export by tenant: lesson counts for completion ratios, and which courses a learner may be
-/// recommended (published, and visible to the learner's organisation; an empty `org_ids` means the whole tenant).
+/// The `courses` export by tenant: lesson counts for completion ratios, titles, and the rows the ingest writes as
+/// `courses` documents (which the recommender's one visibility rule, `CourseCatalogView`, reads).
 ///
 /// A catalog that was given (`isProvided`) fails closed: a course it does not list, or a tenant it has no row
 /// of, is not recommendable. Without a catalog (none given) every course seen in events is.
@@ -33,14 +33,5 @@ public struct Catalog: Sendable {
     public func lessonCount(tenant: String, course id: String) -> Int? {
         guard let c = course(tenant: tenant, id: id), c.lessonCount > 0 else { return nil }
         return Int(c.lessonCount)
-    }
-
-    /// Published and visible to `org`; every course when no catalog was given.
-    public func isRecommendable(tenant: String, course id: String, org: String?) -> Bool {
-        guard isProvided else { return true }
-        guard let c = byTenant[tenant]?[id], c.published else { return false }
-        if c.orgIDs.isEmpty { return true }
-        guard let org else { return false }
-        return c.orgIDs.contains(org)
     }
 }

@@ -1,4 +1,4 @@
-public import LearningStore
+package import LearningStore
 
 /// The features of one enrolment (by aggregate index) as of one cutoff, and the dense vector the risk model reads.
 /// The fields are ``EnrolmentFeatures``' (computed by `LearningStore`, the same code the stream runs), reachable

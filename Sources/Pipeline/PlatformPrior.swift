@@ -1,5 +1,5 @@
 import Foundation
-public import Models
+package import Models
 
 /// The pooled platform risk model of one run: the hazard weights (never rows) of the consenting tenants whose own
 /// models were trained on enough outcomes, averaged by their person-period rows. Small consenting tenants shrink

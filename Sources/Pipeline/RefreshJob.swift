@@ -1,7 +1,7 @@
-public import EventSources
+package import EventSources
 public import Foundation
 import LearningEvents
-public import LearningStore
+package import LearningStore
 import LinearAlgebra
 public import Logging
 import Models

@@ -1,5 +1,5 @@
-public import LinearAlgebra
-public import Models
+package import LinearAlgebra
+package import Models
 
 /// The risk model's honest evaluation for one tenant: a model trained as of `T − 2h` (only what was known then)
 /// scores the enrolments live at `T − h`, and their outcomes are read at `T` (the score cutoff): dropped by `T` or

@@ -1,6 +1,6 @@
-public import LearningStore
-public import LinearAlgebra
-public import Models
+package import LearningStore
+package import LinearAlgebra
+package import Models
 
 /// Trains the survival risk model of one tenant as of one moment `A` from the run's aggregates (pure: no I/O).
 ///

@@ -1,6 +1,6 @@
-public import EventSources
-public import LearningEvents
-public import LearningStore
+package import EventSources
+package import LearningEvents
+package import LearningStore
 
 /// Streams one tenant's events into per-enrolment aggregates, with stable learner and course indexes. With
 /// `snapshots`, each enrolment also keeps its state at every moment of `cutoffs.snapshotDays` (each one anchored at

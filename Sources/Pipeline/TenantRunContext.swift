@@ -1,8 +1,8 @@
-public import Foundation
-public import LearningStore
-public import Logging
-public import MongoStore
-public import LearningEvents
+package import Foundation
+package import LearningStore
+package import Logging
+package import MongoStore
+package import LearningEvents
 
 /// What a phase needs to work on one tenant: its scope in MongoDB, the run's aggregates of its events, the
 /// catalog, the phases' options and the run-wide settings, the run's clock, progress and a place to record what it

@@ -10,9 +10,10 @@ import LearningEvents
 /// Rewrites the recommendations and dropout-risk documents of learners with new activity under the tenant's active
 /// versions, debounced: learners marked within `debounce` of each other are refreshed together, once each.
 ///
-/// A learner is folded in against the active recommender's course factors (the exact least-squares embedding for
-/// their current history), scored against every course, and given the top K it has not taken, within the courses
-/// the `courses` documents allow for the learner's organisation, each with the batch's kind of reason. Each live
+/// A learner's list comes from the one engine (`LearnerRecommender`, as the batch and the API rank): folded in
+/// against the active recommender's course factors (the exact least-squares embedding for their current history),
+/// under the tenant's current rules and the learner's dismissals, within the courses the `courses` documents allow
+/// for the learner's organisation, each item with its reason and rule. Each live
 /// enrolment (open, active within the risk version's inactivity limit) is scored by the active risk model from its
 /// `learner_features` document; a risk document of an enrolment no longer live is removed. CPU work runs on a
 /// dedicated thread.
@@ -43,7 +44,7 @@ actor LearnerRefresher {
         for k in keys {
             if hasModels[k.tenant] == nil {
                 let entry = try? await models.models(TenantID(validating: k.tenant))
-                hasModels[k.tenant] = entry.map { $0.recommender?.model != nil || $0.risk != nil } ?? true
+                hasModels[k.tenant] = entry.map { $0.recommender != nil || $0.risk != nil } ?? true
             }
             if hasModels[k.tenant] == true { wanted.insert(k) }
         }
@@ -91,15 +92,21 @@ actor LearnerRefresher {
     /// Refreshes one tenant's learners; returns how many got new results.
     func refresh(tenant: TenantID, learners: [String]) async throws -> Int {
         let entry = try await models.models(tenant)
-        guard entry.recommender?.model != nil || entry.risk != nil else { return 0 }
+        guard entry.recommender != nil || entry.risk != nil else { return 0 }
         let scope = db.tenant(tenant)
         var docs: [String: [FeatureDocument]] = [:]
         for try await d in StoreLayout.features.collection(in: scope).find(["learner_id": ["$in": .array(learners.map(BSON.string))]]) {
             docs[d.learner_id, default: []].append(d)
         }
-        let catalog = try await courses.courses(tenant)
         let computedAt = Date()
-        let work = RefreshWork(recommender: entry.recommender, risk: entry.risk, catalog: catalog, computedAt: computedAt)
+        // The rules are read at every refresh (one small document), so a change applies to the next event at once.
+        var rules = VersionedRules.defaults, dismissals: [String: [String: Date]] = [:]
+        if entry.recommender != nil {
+            rules = try await RecommendationRulesStore(db: db).current(tenant)
+            dismissals = try await FeedbackStore(db: db).dismissals(tenant, learners: learners, days: rules.rules.dismissal_days,
+                                                                   now: computedAt)
+        }
+        let work = RefreshWork(recommender: entry.recommender, risk: entry.risk, rules: rules, dismissals: dismissals, computedAt: computedAt)
         let learnerDocs = learners.map { ($0, docs[$0] ?? []) }
         let result = try await runOnDedicatedThread { flag in try work.compute(learnerDocs, cancellation: flag) }
         if !result.recommendations.isEmpty { try await StoreLayout.recommendations.upsert(result.recommendations, in: scope) }
@@ -121,7 +128,8 @@ actor LearnerRefresher {
 struct RefreshWork: Sendable {
     let recommender: ModelCache.Recommender?
     let risk: ModelCache.Risk?
-    let catalog: [String: CourseDocument]
+    let rules: VersionedRules
+    let dismissals: [String: [String: Date]]
     let computedAt: Date
 
     struct Result: Sendable {
@@ -135,8 +143,13 @@ struct RefreshWork: Sendable {
         var out = Result()
         for (learner, docs) in learners {
             try cancellation.check()
-            if let rec = recommender, let model = rec.model {
-                out.recommendations.append(try recommendations(learner: learner, docs: docs, model: model, version: rec))
+            if let rec = recommender {
+                let context = LearnerContext(learner: learner, rows: docs, courses: rec.engine.catalog.courses,
+                                             dismissed: dismissals[learner] ?? [:])
+                let list = try rec.engine.recommend(context, rules: rules, storedRow: nil, now: computedAt)
+                out.recommendations.append(RecommendationDocument(learner_id: learner, list: list, model_version: rec.version.version,
+                                                                  model_kind: rec.model == nil ? "popularity" : "ials",
+                                                                  computed_at: computedAt))
             }
             if let risk {
                 var gone: [String] = []
@@ -158,56 +171,6 @@ struct RefreshWork: Sendable {
             }
         }
         return out
-    }
-
-    /// The learner's top K: fold-in against the course factors, taken courses excluded, the catalog's visibility for
-    /// the learner's organisation applied (when the tenant has `courses` documents), a reason per item.
-    func recommendations(learner: String, docs: [FeatureDocument], model: ALSModel,
-                         version: ModelCache.Recommender) throws -> RecommendationDocument {
-        var history: [HistoryItem] = []
-        for d in docs {
-            guard let s = d.state, s.totals.hasActivity, s.totals.confidence > 0, let c = model.courses.index(of: d.course_id) else { continue }
-            history.append(HistoryItem(course: c, weight: s.totals.confidence))
-        }
-        let taken = Set(history.map(\.course))
-        let org = docs.max(by: { ($0.as_of, $0.course_id) < ($1.as_of, $1.course_id) })?.org_id
-        var allowed: Set<Int>? = nil
-        if !catalog.isEmpty {
-            allowed = Set((0..<model.courses.count).filter { i in
-                model.courses.id(at: i).flatMap { catalog[$0] }?.isRecommendable(to: org) ?? false
-            })
-        }
-        let k = version.topK
-        var list: [Recommendation]
-        let x = try model.foldIn(history: history)
-        if x.allSatisfy({ $0 == 0 }) {
-            list = try model.popularCourses(k: k, excluding: taken, candidates: allowed)
-        } else {
-            let scores = try BLAS.gemv(model.courseFactors, x)
-            var best: [(Float, Int)] = []
-            for (i, s) in scores.enumerated() where !taken.contains(i) && (allowed?.contains(i) ?? true) && s.isFinite {
-                best.append((s, i))
-            }
-            best.sort { ($0.0, $1.1) > ($1.0, $0.1) }
-            list = best.prefix(k).map { Recommendation(course: $0.1, score: $0.0) }
-        }
-        let items = try list.map { r -> RecommendationDocument.Item in
-            let id = model.courses.id(at: r.course) ?? "\(r.course)"
-            return RecommendationDocument.Item(course_id: id, score: Double(r.score), reason: try reason(history, r.course, org, model))
-        }
-        return RecommendationDocument(learner_id: learner, items: items, model_version: version.version.version,
-                                      model_kind: "ials", computed_at: computedAt)
-    }
-
-    /// "because you took X" from the history item contributing most to the score (Hu et al. §5), or popularity —
-    /// the batch's wording.
-    func reason(_ history: [HistoryItem], _ course: Int, _ org: String?, _ model: ALSModel) throws -> String {
-        guard !history.isEmpty else { return org.map { "popular in your organisation (\($0))" } ?? "popular with learners here" }
-        guard let top = try model.explain(history: history, course: course).first, top.contribution > 0 else {
-            return "popular with learners like you"
-        }
-        let id = model.courses.id(at: top.course) ?? "\(top.course)"
-        return "because you took \(catalog[id]?.title ?? id)"
     }
 }
 

@@ -13,8 +13,13 @@ actor ModelCache {
     /// The active recommender: the iALS model (nil for a popularity version, which the stream does not refresh).
     struct Recommender: Sendable {
         let version: ModelVersionDocument
-        let model: ALSModel?
-        let topK: Int
+        /// The one engine, loaded as the API loads it.
+        let engine: LearnerRecommender
+
+        var model: ALSModel? {
+            if case .ials(let m) = engine.model { return m }
+            return nil
+        }
     }
 
     /// The active risk version's scorer (its model with the feature schema it was trained with: the batch's one
@@ -53,9 +58,7 @@ actor ModelCache {
             if let p = previous?.recommender, p.version.version == v.version {
                 entry.recommender = p
             } else {
-                let topK = v.recommenderSettings.topK
-                let model = try await loader.recommender(tenant, v)
-                entry.recommender = Recommender(version: v, model: model, topK: topK)
+                entry.recommender = Recommender(version: v, engine: try await LearnerRecommender.load(tenant, v, db: db, artifacts: loader))
             }
         }
         if let v = try await results.activeVersion(tenant, .risk) {

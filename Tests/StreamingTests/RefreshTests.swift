@@ -4,6 +4,7 @@ import LearningStore
 import LinearAlgebra
 import LodestarTestSupport
 import Logging
+import Models
 import MongoStore
 import Pipeline
 import SampleData
@@ -76,7 +77,9 @@ import Testing
         #expect(Set(after.items.map(\.course_id)).isDisjoint(with: taken), "taken courses are excluded")
         var catalog: [String: CourseDocument] = [:]
         for try await c in StoreLayout.courses.collection(in: scope).find() { catalog[c.course_id] = c }
-        #expect(after.items.allSatisfy { catalog[$0.course_id]?.isRecommendable(to: org) == true }, "within the catalog visible to the learner")
+        let view = CourseCatalogView(courses: IDMap(catalog.keys), documents: Array(catalog.values))
+        #expect(after.items.allSatisfy { view.courses.index(of: $0.course_id).map { view.isOffered($0, to: org, at: Date()) } == true },
+                "within the catalog visible to the learner")
         #expect(after.items.count == min(10, old.items.count))
         #expect(after.items.allSatisfy { !$0.reason.isEmpty })
         #expect(zip(after.items, after.items.dropFirst()).allSatisfy { $0.score >= $1.score })

@@ -24,19 +24,27 @@ struct RecommendationRoutes {
         guard let snapshot = try await services.cache.recommender(tenant) else {
             throw APIError(.notFound, code: "no_model", "this tenant has no active recommender model")
         }
-        let rows = try await services.cache.learners.rows(tenant, learner)
-        let live = try await services.recommender.recommend(snapshot, learner: learner, rows: rows, limit: limit)
+        let (rows, feedback) = try await services.cache.learners.learner(tenant, learner)
+        let rules = try await services.rules.rules(tenant)
+        let now = Date()
+        // Dismissals in force: dismissed less than the tenant's `dismissal_days` ago (from the cached entry, which
+        // a dismissal on any replica drops).
+        let hold = Double(rules.rules.dismissal_days) * 86_400
+        let dismissed = feedback.mapValues { $0.addingTimeInterval(hold) }.filter { $0.value > now }
+        let live = try await services.recommender.recommend(snapshot, learner: learner, rows: rows, rules: rules, dismissed: dismissed,
+                                                            limit: limit, now: now)
         // Written by hand: this is the hot route, and JSONEncoder cost more than the model compute.
         var w = JSONWriter()
         w.object { o in
-            o.field("computed_at", date: Date())
+            o.field("computed_at", date: now)
             o.field("embedding", string: live.embedding.rawValue)
             o.field("items") { a in
                 a.array { a in
                     for item in live.items {
                         a.object { i in
-                            i.field("course_id", string: item.course_id)
+                            i.field("course_id", string: item.courseID)
                             i.field("reason", string: item.reason)
+                            i.field("rule", string: item.rule)
                             i.field("score", number: item.score)
                             i.field("title", string: item.title)
                         }
@@ -44,8 +52,9 @@ struct RecommendationRoutes {
                 }
             }
             o.field("learner_id", string: learner)
-            o.field("model_kind", string: live.modelKind)
-            o.field("model_version", string: live.version)
+            o.field("model_kind", string: snapshot.kindName)
+            o.field("model_version", string: snapshot.version.version)
+            o.field("rules_version") { $0.integer(live.rulesVersion) }
             o.field("tenant_id", string: tenant.rawValue)
         }
         return JSONResponse.make(bytes: w.bytes)

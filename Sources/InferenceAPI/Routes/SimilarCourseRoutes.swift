@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Models
 
@@ -38,7 +39,7 @@ struct SimilarCourseRoutes {
         guard let snapshot = try await services.cache.recommender(tenant) else {
             throw APIError(.notFound, code: "no_model", "this tenant has no active recommender model")
         }
-        guard case .ials(let model) = snapshot.engine else {
+        guard let model = snapshot.model else {
             throw APIError(.notFound, code: "no_model", "this tenant's recommender has no course embeddings (popularity model)")
         }
         let orgs: [String]?
@@ -50,11 +51,11 @@ struct SimilarCourseRoutes {
             // leaves the whole-tenant courses only.
             orgs = LearnerOrganisation.of(try await services.cache.learners.rows(tenant, learner)).map { [$0] } ?? []
         }
-        let catalog = snapshot.catalog
-        guard let index = model.courses.index(of: course), catalog.isVisible(index, to: orgs) else {
+        let catalog = snapshot.catalog, now = Date()
+        guard let index = model.courses.index(of: course), catalog.isVisible(index, to: orgs, at: now) else {
             throw APIError.notFound("no such course in the model")
         }
-        let candidates = Set((0..<model.courses.count).filter { catalog.isVisible($0, to: orgs) })
+        let candidates = Set((0..<model.courses.count).filter { catalog.isVisible($0, to: orgs, at: now) })
         let recs = try await services.compute.run { try model.similarCourses(to: index, k: limit, candidates: candidates) }
         let items = recs.filter { $0.score.isFinite }.map {
             Item(course_id: model.courses.id(at: $0.course) ?? "", title: catalog.title($0.course), similarity: Double($0.score))

@@ -4,9 +4,10 @@ import MongoStore
 import Synchronization
 import LearningEvents
 
-/// A learner's `learner_features` rows (one per enrolment), read through the tenant's scope and reused for `ttl`;
-/// an entry is dropped at once when a change stream reports the learner's rows changed (`invalidate`). Bounded:
-/// beyond `capacity` entries, the oldest tenth goes.
+/// A learner's `learner_features` rows (one per enrolment) and dismissals (`learner_feedback`), read through the
+/// tenant's scope and reused for `ttl`; an entry is dropped at once when a change stream reports the learner's rows
+/// or feedback changed (`invalidate`), and by the feedback route on the replica that recorded it. Bounded: beyond
+/// `capacity` entries, the oldest tenth goes.
 final class LearnerRowsCache: Sendable {
     private struct Key: Hashable {
         let tenant: TenantID
@@ -14,6 +15,8 @@ final class LearnerRowsCache: Sendable {
     }
     private struct Entry {
         let rows: [FeatureDocument]
+        /// Course → when the learner last dismissed it.
+        let dismissed: [String: Date]
         let readAt: ContinuousClock.Instant
         let generation: UInt64
     }
@@ -35,23 +38,33 @@ final class LearnerRowsCache: Sendable {
 
     /// The learner's rows (empty for a learner with no enrolment yet).
     func rows(_ tenant: TenantID, _ learner: String) async throws -> [FeatureDocument] {
+        try await self.learner(tenant, learner).rows
+    }
+
+    /// The learner's rows and the courses they dismissed (course → when), within `FeedbackDocument.retentionDays`.
+    func learner(_ tenant: TenantID, _ learner: String) async throws -> (rows: [FeatureDocument], dismissed: [String: Date]) {
         let key = Key(tenant: tenant, learner: learner)
         let now = ContinuousClock.now
-        let (cached, generation) = state.withLock { s -> ([FeatureDocument]?, UInt64) in
-            if let e = s.entries[key], now - e.readAt < ttl { return (e.rows, s.generation) }
+        let (cached, generation) = state.withLock { s -> ((rows: [FeatureDocument], dismissed: [String: Date])?, UInt64) in
+            if let e = s.entries[key], now - e.readAt < ttl { return ((e.rows, e.dismissed), s.generation) }
             return (nil, s.generation)
         }
         if let cached { return cached }
         let rows = try await Self.read(db, tenant, learner)
+        var dismissed: [String: Date] = [:]
+        for try await d in StoreLayout.feedback.collection(in: db.tenant(tenant))
+            .find(["learner_id": .string(learner), "action": .string(FeedbackDocument.Action.dismissed.rawValue)], limit: 10_000) {
+            dismissed[d.course_id] = d.at
+        }
         state.withLock { s in
             guard s.generation == generation else { return }
             if s.entries.count >= capacity {
                 let victims = s.entries.sorted { $0.value.readAt < $1.value.readAt }.prefix(max(1, capacity / 10)).map(\.key)
                 for k in victims { s.entries[k] = nil }
             }
-            s.entries[key] = Entry(rows: rows, readAt: now, generation: generation)
+            s.entries[key] = Entry(rows: rows, dismissed: dismissed, readAt: now, generation: generation)
         }
-        return rows
+        return (rows, dismissed)
     }
 
     /// Reads the learner's rows from MongoDB now, bypassing the cache.

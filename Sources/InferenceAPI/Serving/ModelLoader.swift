@@ -21,25 +21,7 @@ struct ModelLoader: Sendable {
     }
 
     func loadRecommender(_ tenant: TenantID, _ version: ModelVersionDocument) async throws -> RecommenderSnapshot {
-        let engine: RecommenderSnapshot.Engine
-        if let model = try await artifacts.recommender(tenant, version) {
-            engine = .ials(model)
-        } else {
-            let rows = try await StoreLayout.features.collection(in: db.tenant(tenant))
-                .aggregate([["$group": ["_id": "$course_id", "learners": ["$sum": 1]]]]).collect()
-            let counts = rows.compactMap { d -> (course: String, learners: Int)? in
-                guard let c = d["_id"]?.stringValue, Identifier.isValid(c) else { return nil }
-                return (c, Int(d["learners"]?.int64Value ?? 0))
-            }
-            engine = .popularity(PopularityModel(counts: counts))
-        }
-        let courses = try await StoreLayout.courses.collection(in: db.tenant(tenant)).find(sort: ["course_id": 1]).collect()
-        let ids: IDMap
-        switch engine {
-        case .ials(let m): ids = m.courses
-        case .popularity(let p): ids = p.courses
-        }
-        return RecommenderSnapshot(version: version, engine: engine, catalog: CatalogView(courses: ids, catalog: courses))
+        RecommenderSnapshot(version: version, recommender: try await LearnerRecommender.load(tenant, version, db: db, artifacts: artifacts))
     }
 
     func loadRisk(_ tenant: TenantID, _ version: ModelVersionDocument) async throws -> RiskSnapshot {

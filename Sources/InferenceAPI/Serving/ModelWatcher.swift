@@ -25,6 +25,8 @@ struct ModelWatcher: Service, CustomStringConvertible {
                 if configuration.useChangeStreams {
                     group.addTask { await follow(StoreLayout.modelVersions.name, keyField: nil) }
                     group.addTask { await follow(StoreLayout.features.name, keyField: "learner_id") }
+                    // A learner's feedback (a dismissal) drops their cached entry too, on every replica.
+                    group.addTask { await follow(StoreLayout.feedback.name, keyField: "learner_id") }
                 }
                 await group.waitForAll()
             }

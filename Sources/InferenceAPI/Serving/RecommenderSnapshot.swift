@@ -2,47 +2,31 @@ import Foundation
 import LearningStore
 import Models
 
-/// One tenant's active recommender version, loaded: iALS embeddings (or popularity counts), course ids and the
-/// catalog. Immutable; a new version replaces the whole snapshot, so a request keeps the one it started with.
+/// One tenant's active recommender version, loaded: the engine (`LearnerRecommender`: iALS embeddings or the
+/// popularity fallback, the catalog over the model's courses, the version's popularity table). Immutable; a new
+/// version replaces the whole snapshot, so a request keeps the one it started with.
 final class RecommenderSnapshot: Sendable {
-    enum Engine: Sendable {
-        case ials(ALSModel)
-        case popularity(PopularityModel)
-    }
-
     let version: ModelVersionDocument
-    let engine: Engine
-    let catalog: CatalogView
+    let recommender: LearnerRecommender
 
-    init(version: ModelVersionDocument, engine: Engine, catalog: CatalogView) {
+    init(version: ModelVersionDocument, recommender: LearnerRecommender) {
         self.version = version
-        self.engine = engine
-        self.catalog = catalog
+        self.recommender = recommender
     }
 
-    var courses: IDMap {
-        switch engine {
-        case .ials(let m): m.courses
-        case .popularity(let p): p.courses
-        }
+    /// The iALS model (nil for the popularity fallback).
+    var model: ALSModel? {
+        if case .ials(let m) = recommender.model { return m }
+        return nil
     }
 
-    var kindName: String {
-        switch engine {
-        case .ials: "ials"
-        case .popularity: "popularity"
-        }
-    }
+    var catalog: CourseCatalogView { recommender.catalog }
 
-    /// Learners and courses held in memory (for the cache-size gauges).
-    var learnerCount: Int {
-        if case .ials(let m) = engine { return m.learners.count }
-        return 0
-    }
+    var kindName: String { model == nil ? "popularity" : "ials" }
+
+    /// Learners held in memory (for the cache-size gauges).
+    var learnerCount: Int { model?.learners.count ?? 0 }
 
     /// Bytes of factors held (learner and course embeddings).
-    var factorBytes: Int {
-        if case .ials(let m) = engine { return (m.learnerFactors.elements.count + m.courseFactors.elements.count) * 4 }
-        return 0
-    }
+    var factorBytes: Int { model.map { ($0.learnerFactors.elements.count + $0.courseFactors.elements.count) * 4 } ?? 0 }
 }

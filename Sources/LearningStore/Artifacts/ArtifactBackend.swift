@@ -1,4 +1,4 @@
-public import MongoStore
+import MongoStore
 public import LearningEvents
 
 /// Where artifact files live: GridFS in Lodestar's database (``GridFSArtifacts``, the default: every replica shares

@@ -1,5 +1,5 @@
 public import LearningEvents
-public import MongoStore
+import MongoStore
 
 /// Names one file of a model version in the artifact store: `<tenant>/<kind>/<version>/<file>`. Built only from a
 /// validated tenant, a kind, a version name that follows the identifier rule and one of the known file names, so a
@@ -18,6 +18,8 @@ public struct ArtifactKey: Sendable, Hashable, CustomStringConvertible {
         case card = "card.json"
         /// The risk model's feature schema.
         case features = "features.json"
+        /// A recommender's popularity table (the fill order, per organisation).
+        case popularity = "popularity.json"
     }
 
     /// Throws ``LearningStoreError/invalidVersionName(_:)`` when `version` is not an identifier.

@@ -1,6 +1,6 @@
 public import Foundation
 public import LearningEvents
-public import MongoStore
+import MongoStore
 
 /// The shared store of model artifacts with this replica's local cache: what the pipeline publishes to and what the
 /// API and the consumer load from (``ModelArtifactLoader``), so a model trained on one replica is served by all.

@@ -1,5 +1,5 @@
 public import Foundation
-public import MongoStore
+import MongoStore
 public import LearningEvents
 
 /// Artifacts in a local folder, `<root>/<tenant>/<kind>/<version>/<file>`: files 0600 and folders 0700 (they

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 public import GoogleCloud
-public import MongoStore
+import MongoStore
 public import LearningEvents
 
 /// Artifacts in a GCS bucket: object `<prefix>/<tenant>/<kind>/<version>/<file>` (`LODESTAR_ARTIFACTS=gs://bucket/prefix`).

@@ -1,7 +1,7 @@
 import Foundation
 public import LinearAlgebra
 public import Models
-public import MongoStore
+import MongoStore
 public import LearningEvents
 
 /// The one loader of model versions for serving (the HTTP API's model cache and the Pub/Sub consumer's): artifact
@@ -31,6 +31,17 @@ public struct ModelArtifactLoader: Sendable {
             return try await compute.run { try ALSModel(artifact: bytes) }
         } catch {
             throw LearningStoreError.artifactUnusable(path: key.path, detail: "\(error)")
+        }
+    }
+
+    /// A recommender version's popularity table (`popularity.json`); nil for a version written before it existed.
+    public func popularity(_ tenant: TenantID, _ version: ModelVersionDocument) async throws -> PopularityTable? {
+        let key = try ArtifactKey(tenant: tenant, kind: .recommender, version: version.version, file: .popularity)
+        guard let bytes = try await store.read(tenant: tenant, version: version, file: .popularity) else { return nil }
+        return try await compute.run {
+            do { return try JSONDecoder().decode(PopularityTable.self, from: Data(bytes)) } catch {
+                throw LearningStoreError.artifactUnusable(path: key.path, detail: "popularity.json cannot be read: \(error)")
+            }
         }
     }
 

@@ -77,10 +77,12 @@ public struct CourseCatalogView: Sendable {
     /// Whether a caller limited to `orgs` (`nil`: the whole tenant) may see course `index` listed (an admin's view:
     /// any of the caller's organisations will do).
     public func isVisible(_ index: Int, to orgs: [String]?, at now: Date) -> Bool {
-        guard let orgs else {
-            return isStored ? (index >= 0 && index < facts.count && facts[index].inCatalog && facts[index].published) : index >= 0 && index < facts.count
-        }
         if isOffered(index, to: nil, at: now) { return true }
+        guard let orgs else {
+            // The whole tenant: offered to some organisation is enough.
+            guard index >= 0, index < facts.count, isStored else { return false }
+            return facts[index].orgIDs.contains { isOffered(index, to: $0, at: now) }
+        }
         return orgs.contains { isOffered(index, to: $0, at: now) }
     }
 

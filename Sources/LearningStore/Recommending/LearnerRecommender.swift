@@ -16,7 +16,7 @@ public import Models
 /// 3. **Pinned** courses take their positions (offered, not completed, prerequisites met), then the best candidates
 ///    fill the other slots, at most `max_per_category` of one category (pins count).
 /// 4. **Fill**: slots left (too few candidates the model knows, or no usable history) take the organisation's most
-///    popular candidates, `rule: "fallback"`.
+///    popular candidates, then the tenant's, `rule: "fallback"`.
 public struct LearnerRecommender: Sendable {
     /// The recommender a version carries.
     public enum Model: Sendable {
@@ -55,29 +55,21 @@ public struct LearnerRecommender: Sendable {
 
     public let model: Model
     public let catalog: CourseCatalogView
-    public let rules: VersionedRules
     public let popularity: PopularityTable
     public let topK: Int
-    private let popularIndex: [String?: [(course: Int, learners: Int)]]
 
-    public init(model: Model, catalog: CourseCatalogView, rules: VersionedRules, popularity: PopularityTable, topK: Int) {
+    /// One per active recommender version; the tenant's rules come with each call (they change on their own).
+    public init(model: Model, catalog: CourseCatalogView, popularity: PopularityTable, topK: Int) {
         self.model = model
         self.catalog = catalog
-        self.rules = rules
         self.popularity = popularity
         self.topK = max(0, topK)
-        var idx: [String?: [(course: Int, learners: Int)]] = [:]
-        idx[nil] = popularity.tenant.compactMap { e in catalog.courses.index(of: e.course_id).map { ($0, e.learners) } }
-        for (org, list) in popularity.orgs {
-            idx[org] = list.compactMap { e in catalog.courses.index(of: e.course_id).map { ($0, e.learners) } }
-        }
-        popularIndex = idx
     }
 
     /// The learner's list: the embedding is the model's stored row `storedRow` when given (the learner's activity
     /// has not changed since training), else folded in from the history, else none (the popularity fill).
-    public func recommend(_ learner: LearnerContext, storedRow: Int?, now: Date) throws -> List {
-        guard case .ials(let als) = model else { return try rank(learner, scores: nil, embedding: .none, now: now) }
+    public func recommend(_ learner: LearnerContext, rules: VersionedRules, k: Int? = nil, storedRow: Int?, now: Date) throws -> List {
+        guard case .ials(let als) = model else { return try rank(learner, scores: nil, embedding: .none, rules: rules, k: k, now: now) }
         let embedding: [Float], mode: Embedding
         if let storedRow {
             embedding = try als.learnerEmbedding(at: storedRow)
@@ -86,17 +78,19 @@ public struct LearnerRecommender: Sendable {
             embedding = try als.foldIn(history: learner.history)
             mode = .folded_in
         } else {
-            return try rank(learner, scores: nil, embedding: .none, now: now)
+            return try rank(learner, scores: nil, embedding: .none, rules: rules, k: k, now: now)
         }
-        guard embedding.contains(where: { $0 != 0 }) else { return try rank(learner, scores: nil, embedding: .none, now: now) }
+        guard embedding.contains(where: { $0 != 0 }) else { return try rank(learner, scores: nil, embedding: .none, rules: rules, k: k, now: now) }
         let scores = try BLAS.gemv(als.courseFactors, embedding)
-        return try rank(learner, scores: scores, embedding: mode, now: now)
+        return try rank(learner, scores: scores, embedding: mode, rules: rules, k: k, now: now)
     }
 
     /// Ranks with the model's scores for the learner (one per model course; `nil`: no usable embedding).
-    public func rank(_ learner: LearnerContext, scores: [Float]?, embedding: Embedding, now: Date) throws -> List {
+    /// `k`: the list's length (default: the version's `top_k`).
+    public func rank(_ learner: LearnerContext, scores: [Float]?, embedding: Embedding, rules: VersionedRules, k: Int? = nil,
+                     now: Date) throws -> List {
         let r = rules.rules
-        let k = topK
+        let k = max(0, k ?? topK)
         guard k > 0 else { return List(items: [], embedding: embedding, rulesVersion: rules.version) }
         if let scores, scores.count != catalog.modelCount {
             throw ModelsError.shapeMismatch("\(scores.count) scores for a model of \(catalog.modelCount) courses")
@@ -157,7 +151,7 @@ public struct LearnerRecommender: Sendable {
             }
             if !r.boosts.isEmpty && best > 0 {
                 for j in cands.indices {
-                    let w = boostWeight(cands[j].course, now: now)
+                    let w = boostWeight(cands[j].course, boosts: r.boosts, now: now)
                     if w > 0 {
                         cands[j].boosted = cands[j].score + Float(w) * best
                         cands[j].boost = true
@@ -184,8 +178,11 @@ public struct LearnerRecommender: Sendable {
         // The popularity fill.
         if r.fallback || scores == nil {
             let reason = learner.org.map { "popular in your organisation (\($0))" } ?? "popular with learners here"
-            let order = popularIndex[learner.org] ?? popularIndex[nil] ?? []
-            for p in order where slots.contains(where: { $0 == nil }) {
+            // The organisation's order, then the tenant's for what it does not list.
+            let order = learner.org.flatMap { popularity.orgs[$0] }.map { $0 + popularity.tenant } ?? popularity.tenant
+            for entry in order where slots.contains(where: { $0 == nil }) {
+                guard let course = catalog.courses.index(of: entry.course_id) else { continue }
+                let p = (course: course, learners: entry.learners)
                 guard !used.contains(p.course), isCandidate(p.course), fits(p.course) else { continue }
                 take(p.course)
                 let at = slots.firstIndex { $0 == nil }!
@@ -197,8 +194,8 @@ public struct LearnerRecommender: Sendable {
     }
 
     /// The summed boost weight of course `i` (capped at 1).
-    func boostWeight(_ i: Int, now: Date) -> Double {
-        let b = rules.rules.boosts, f = catalog.facts[i]
+    func boostWeight(_ i: Int, boosts b: RecommendationRules.Boosts, now: Date) -> Double {
+        let f = catalog.facts[i]
         var w = 0.0
         if let days = b.recent_days, b.recent_weight > 0, let at = f.publishedAt, at <= now,
            now.timeIntervalSince(at) <= Double(days) * 86_400 {

@@ -1,4 +1,4 @@
-public import LearningEvents
+import LearningEvents
 
 /// A rule document that breaks a limit: `field` is the path in the document (`pinned[2].position`).
 public struct RuleError: Error, Sendable, Equatable, CustomStringConvertible {

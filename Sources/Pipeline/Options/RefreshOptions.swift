@@ -1,6 +1,6 @@
 public import EventSources
 public import Foundation
-public import Models
+package import Models
 public import LearningStore
 public import MongoStore
 

@@ -2,77 +2,92 @@ import Foundation
 import LearningStore
 import LinearAlgebra
 import Models
+import Synchronization
 
-/// Builds the top-K lists of a tenant's learners, organisation by organisation (each organisation sees its own
-/// part of the catalog), with a reason per item. Pure compute: callers run it on a dedicated thread.
+/// Builds the top-K lists of a tenant's learners through the one engine (`LearnerRecommender`, as the consumer and
+/// the API do): each learner's stored embedding scored against every course, the learner's completed and started
+/// courses and dismissals, the tenant's rules and the catalog. Pure compute: callers run it on a dedicated thread.
 struct RecommendationLists: Sendable {
     let agg: TenantAggregator
-    let catalog: Catalog
-    let tenant: String
+    let engine: LearnerRecommender
+    let rules: VersionedRules
     let model: ALSModel?
     let data: Interactions
-    let popularOrder: [Int]
-    let popularity: [Int]
-    let topK: Int
+    /// Per learner index: completed and started course ids at the score cutoff.
+    let completed: [Set<String>]
+    let started: [Set<String>]
+    /// Learner id → course → end of its dismissal.
+    let dismissals: [String: [String: Date]]
+    /// The run's clock (rule windows, expiry, dismissals).
+    let now: Date
+    /// Threads a chunk's learners are ranked on.
+    let threads: Int
 
-    /// A slice of one organisation's learners.
-    struct Chunk: Sendable {
-        let org: String?
-        let members: [Int]
-    }
-
-    /// The learners grouped by organisation (sorted), cut into chunks of at most `size`.
-    func chunks(size: Int) -> [Chunk] {
-        var groups: [String?: [Int]] = [:]
-        for l in 0..<agg.learners.count { groups[agg.learnerOrgs[l], default: []].append(l) }
-        var out: [Chunk] = []
-        for (org, group) in groups.sorted(by: { ($0.key ?? "") < ($1.key ?? "") }) {
-            for lo in stride(from: 0, to: group.count, by: max(1, size)) {
-                out.append(Chunk(org: org, members: Array(group[lo..<min(group.count, lo + size)])))
-            }
+    init(agg: TenantAggregator, engine: LearnerRecommender, rules: VersionedRules, model: ALSModel?, data: Interactions,
+         dismissals: [String: [String: Date]], now: Date, threads: Int, lessonCount: (Int) -> Int?) {
+        self.agg = agg
+        self.engine = engine
+        self.rules = rules
+        self.model = model
+        self.data = data
+        self.dismissals = dismissals
+        self.now = now
+        self.threads = max(1, threads)
+        var completed = [Set<String>](repeating: [], count: agg.learners.count)
+        var started = [Set<String>](repeating: [], count: agg.learners.count)
+        for e in 0..<agg.enrolmentCount {
+            guard let row = agg.featureRow(e, at: .score, lessonCount: lessonCount) else { continue }
+            let id = agg.courses[row.course]
+            if row.features.completed { completed[row.learner].insert(id) } else { started[row.learner].insert(id) }
         }
-        return out
+        self.completed = completed
+        self.started = started
     }
 
-    /// The recommendation documents of one chunk.
-    func documents(for chunk: Chunk, version: String, kind: String, computedAt: Date,
+    /// The learners in chunks of at most `size`.
+    func chunks(size: Int) -> [Range<Int>] {
+        stride(from: 0, to: agg.learners.count, by: max(1, size)).map { $0..<min(agg.learners.count, $0 + max(1, size)) }
+    }
+
+    /// The learner's context, as `LearnerContext(learner:rows:courses:)` builds it from the documents the run writes.
+    func context(_ l: Int) -> LearnerContext {
+        let history = data.byLearner.entries(inRow: l).filter { $0.weight > 0 }.map { HistoryItem(course: $0.column, weight: $0.weight) }
+        let id = agg.learners[l]
+        return LearnerContext(learnerID: id, org: agg.learnerOrgs[l], history: history, completed: completed[l], started: started[l],
+                              dismissedUntil: dismissals[id] ?? [:])
+    }
+
+    /// The recommendation documents of one chunk of learners, ranked in blocks on `threads` threads.
+    func documents(for learners: Range<Int>, version: String, kind: String, computedAt: Date,
                    cancellation: CancellationFlag) throws -> [RecommendationDocument] {
-        let m = agg.courses.count
-        let allowed: Set<Int>? = catalog.isProvided
-            ? Set((0..<m).filter { catalog.isRecommendable(tenant: tenant, course: agg.courses[$0], org: chunk.org) }) : nil
-        let lists: [[Recommendation]]
-        if let model {
-            lists = try model.recommend(learners: chunk.members, k: topK, excluding: data.byLearner, candidates: allowed)
-        } else {
-            lists = chunk.members.map { l in
-                let seen = Set(data.byLearner.entries(inRow: l).map(\.column))
-                return Array(popularOrder.lazy.filter { !seen.contains($0) && (allowed?.contains($0) ?? true) }
-                    .prefix(topK).map { Recommendation(course: $0, score: Float(popularity[$0])) })
-            }
+        let block = 256
+        let blocks = (learners.count + block - 1) / block
+        let out = Mutex([RecommendationDocument?](repeating: nil, count: learners.count))
+        try parallelFor(blocks: blocks, threads: threads, cancellation: cancellation) { b, _ in
+            let lo = learners.lowerBound + b * block, hi = min(learners.upperBound, lo + block)
+            var docs: [RecommendationDocument] = []
+            docs.reserveCapacity(hi - lo)
+            for l in lo..<hi { docs.append(try document(l, version: version, kind: kind, computedAt: computedAt)) }
+            out.withLock { o in for (j, d) in docs.enumerated() { o[lo - learners.lowerBound + j] = d } }
         }
-        var out: [RecommendationDocument] = []
-        out.reserveCapacity(chunk.members.count)
-        for (l, list) in zip(chunk.members, lists) {
-            try cancellation.check()
-            let history = data.byLearner.entries(inRow: l).map { HistoryItem(course: $0.column, weight: $0.weight) }
-            let items = try list.map { r -> RecommendationDocument.Item in
-                RecommendationDocument.Item(course_id: agg.courses[r.course], score: Double(r.score),
-                                            reason: try reason(history: history, course: r.course, org: chunk.org))
-            }
-            out.append(RecommendationDocument(learner_id: agg.learners[l], items: items, model_version: version,
-                                              model_kind: kind, computed_at: computedAt))
-        }
-        return out
+        return out.withLock { $0.compactMap { $0 } }
     }
 
-    /// "because you took X" from the history item contributing most to the score (Hu et al. §5), or popularity.
-    func reason(history: [HistoryItem], course: Int, org: String?) throws -> String {
-        guard let model, !history.isEmpty else {
-            return org.map { "popular in your organisation (\($0))" } ?? "popular with learners here"
+    /// One learner's document: the stored embedding scored against every course, ranked by the engine.
+    func document(_ l: Int, version: String, kind: String, computedAt: Date) throws -> RecommendationDocument {
+        let learner = context(l)
+        let list: LearnerRecommender.List
+        if let model {
+            let x = try model.learnerEmbedding(at: l)
+            if learner.hasHistory, x.contains(where: { $0 != 0 }) {
+                list = try engine.rank(learner, scores: try BLAS.gemv(model.courseFactors, x), embedding: .stored, rules: rules, now: now)
+            } else {
+                list = try engine.rank(learner, scores: nil, embedding: .none, rules: rules, now: now)
+            }
+        } else {
+            list = try engine.rank(learner, scores: nil, embedding: .none, rules: rules, now: now)
         }
-        guard let top = try model.explain(history: history, course: course).first, top.contribution > 0 else {
-            return "popular with learners like you"
-        }
-        return "because you took \(catalog.title(tenant: tenant, id: agg.courses[top.course]))"
+        return RecommendationDocument(learner_id: learner.learnerID, list: list, model_version: version, model_kind: kind,
+                                      computed_at: computedAt)
     }
 }

@@ -102,8 +102,17 @@ package struct RecommenderPhase: TenantPhase {
             artifact: context.registry.artifactLocation(tenant: context.tenant, kind: .recommender, version: version),
             data_window_start: date(agg.firstEventAt), data_window_end: date(agg.cutoffs.score), hyperparameters: hyper,
             recommenderSettings: settings, notes: note.map { [$0] + searchNotes } ?? (searchNotes.isEmpty ? nil : searchNotes))
-        let lists = RecommendationLists(agg: agg, catalog: context.catalog, tenant: context.tenantName, model: model, data: data,
-                                        popularOrder: popularOrder, popularity: popularity, topK: opts.topK)
+        // The one engine (`LearnerRecommender`) with the tenant's rules, dismissals and the courses documents the run
+        // writes, as the consumer and the API rank.
+        let table = PopularityTable(counts: Self.popularityCounts(agg: agg, data: data))
+        let (rules, dismissals) = try await Self.rulesAndDismissals(context)
+        let engine = LearnerRecommender(
+            model: model.map { .ials($0) } ?? .popularity,
+            catalog: CourseCatalogView(courses: courses, documents: FeaturesPhase.courseDocuments(context)),
+            popularity: table, topK: opts.topK)
+        let lessonCount: (Int) -> Int? = { context.lessonCount($0) }
+        let lists = RecommendationLists(agg: agg, engine: engine, rules: rules, model: model, data: data, dismissals: dismissals,
+                                        now: context.startedAt, threads: run.threads, lessonCount: lessonCount)
         let write = writeRecommendations
         let publish: @Sendable () async throws -> Int = {
             var written = 0
@@ -122,7 +131,7 @@ package struct RecommenderPhase: TenantPhase {
             }
             guard write else { return written }
             let computedAt = context.startedAt
-            for chunk in lists.chunks(size: RefreshJob.chunk) {
+            for chunk in lists.chunks(size: RefreshJob.chunk) where !chunk.isEmpty {
                 try Task.checkCancellation()
                 let docs = try await runOnDedicatedThread { flag in
                     try lists.documents(for: chunk, version: version, kind: kind, computedAt: computedAt, cancellation: flag)
@@ -133,7 +142,7 @@ package struct RecommenderPhase: TenantPhase {
         }
         let details: [String: [String]] = search.map { ["search_trace": $0.trials.map(\.line), "search_decision": searchDecision] } ?? [:]
         return try await context.publish(doc, artifacts: VersionArtifacts(model: try model?.artifact(), summary: "learners \(n), courses \(m), interactions \(triples.count)",
-                                                                        details: details), write: publish)
+                                                                        details: details, popularity: table), write: publish)
     }
 
     /// The held-out evaluation and the hyperparameter search (`RecommenderEvaluation`): the metrics (of the

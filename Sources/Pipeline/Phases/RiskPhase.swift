@@ -1,7 +1,7 @@
 import Foundation
-public import LearningStore
+package import LearningStore
 import LinearAlgebra
-public import Models
+package import Models
 import MongoStore
 
 /// `score-risk`: the probability that each enrolment live at the cutoff ends without completion (withdrawn or
