@@ -160,6 +160,9 @@ private final class JobQueue: @unchecked Sendable {
         t.start()
     }
 
+    /// What a taken job's slot holds until the queue is compacted (captures nothing).
+    private static let done: @Sendable () -> Void = {}
+
     /// Queues a job; false once the pool is shutting down.
     func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
         condition.lock()
@@ -201,7 +204,11 @@ private final class JobQueue: @unchecked Sendable {
                 condition.unlock()
                 return
             }
+            // The job leaves the queue: its slot keeps a no-op, so that compacting the queue below never releases a
+            // job's captures under the lock (a capture's deinit may submit to this very queue: a change stream's
+            // clean-up does, and that deadlocked).
             let job = jobs[jobHead]
+            jobs[jobHead] = Self.done
             jobHead += 1
             if jobHead > 1024 && jobHead * 2 > jobs.count {
                 jobs.removeFirst(jobHead)

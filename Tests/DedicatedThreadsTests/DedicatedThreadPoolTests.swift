@@ -21,6 +21,34 @@ struct DedicatedThreadPoolTests {
         #expect(sums == 2450)
     }
 
+    @Test("a job's captures whose deinit submits to the same pool never deadlock it, also when the queue compacts")
+    func deinitThatSubmitsDoesNotDeadlock() async throws {
+        // As a change stream's handle does: the last reference to it goes with a job, and its deinit queues clean-up.
+        final class Handle: Sendable {
+            let pool: DedicatedThreadPool
+            let cleaned: Counter
+            init(pool: DedicatedThreadPool, cleaned: Counter) {
+                self.pool = pool
+                self.cleaned = cleaned
+            }
+            deinit {
+                let cleaned = cleaned
+                pool.submit { cleaned.increment() }
+            }
+        }
+        let pool = DedicatedThreadPool(threads: 1, name: "pool-deinit")
+        let cleaned = Counter()
+        // More than the queue's compaction threshold (1,024 taken jobs), each the last owner of a handle.
+        for _ in 0..<3_000 {
+            let handle = Handle(pool: pool, cleaned: cleaned)
+            pool.submit { _ = handle.pool }
+        }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while cleaned.value < 3_000 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(cleaned.value == 3_000, "every handle's clean-up ran: the pool is not deadlocked")
+        #expect(try await pool.run { 7 } == 7)
+    }
+
     @Test("after shutdown, run throws CancellationError and submit refuses (no caller waits forever)")
     func shutdownRefuses() async throws {
         let pool = DedicatedThreadPool(threads: 1, name: "pool-shutdown")
@@ -98,5 +126,24 @@ private final class ThreadSet: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return ids.contains(id)
+    }
+}
+
+/// A thread-safe counter.
+final class Counter: @unchecked Sendable {
+    // @unchecked Sendable: `count` is read and written under `lock`.
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
     }
 }
