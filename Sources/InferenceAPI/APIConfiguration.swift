@@ -26,7 +26,12 @@ public struct APIConfiguration: Sendable {
     /// How often the active versions of cached tenants are checked (the fallback when change streams are off or
     /// interrupted).
     public var pollInterval: TimeInterval = 10
-    /// Follow `model_versions` and `learner_features` with change streams (off for a standalone server).
+    /// How long a tenant's recommendation rules are reused without reading MongoDB again. A change stream on
+    /// `recommendation_rules` drops an entry as soon as the rules change, so this bounds staleness only where change
+    /// streams are unavailable.
+    public var rulesCacheTTL: TimeInterval = 10
+    /// Follow `model_versions`, `learner_features` and `recommendation_rules` with change streams (off for a
+    /// standalone server).
     public var useChangeStreams: Bool = true
     /// Threads for model compute (fold-in, top-K, explanations, artifact decoding).
     public var computeThreads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)

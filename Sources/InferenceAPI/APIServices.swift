@@ -2,7 +2,8 @@ import LearningStore
 import LinearAlgebra
 import MongoStore
 
-/// What the route collections share: the database, the model cache, the live recommender and the settings.
+/// What the route collections share: the database, the model cache, the live recommender, the tenants'
+/// recommendation rules and the settings.
 struct APIServices: Sendable {
     let db: MongoDatabase
     let configuration: APIConfiguration
@@ -10,6 +11,8 @@ struct APIServices: Sendable {
     let registry: ModelRegistry
     let compute: ComputeThreads
     let recommender: LiveRecommender
+    /// Each tenant's recommendation rules in force (`rules.rules(tenant)`), current within moments of a change.
+    let rules: RulesCache
 
     /// The `limit` query parameter of list routes.
     func limit(_ query: QueryParameters) throws -> Int {

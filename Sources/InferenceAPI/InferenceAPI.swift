@@ -48,8 +48,9 @@ public final class InferenceAPI: Sendable {
         let cache = ModelCache(loader: loader, learners: learners,
                                logger: logger, metrics: metrics)
         self.cache = cache
+        let rules = RulesCache(store: RecommendationRulesStore(db: db), ttl: .milliseconds(Int64(max(0, configuration.rulesCacheTTL) * 1000)))
         services = APIServices(db: db, configuration: configuration, cache: cache, registry: registry, compute: compute,
-                               recommender: LiveRecommender(compute: compute))
+                               recommender: LiveRecommender(compute: compute), rules: rules)
         readiness = Readiness(client: db.client, cache: cache)
     }
 
@@ -65,6 +66,8 @@ public final class InferenceAPI: Sendable {
         tenants.addRoutes(AtRiskRoutes(services: services).collection(), atPath: "tenants/{tenant}")
         tenants.addRoutes(SimilarCourseRoutes(services: services).collection(), atPath: "tenants/{tenant}")
         tenants.addRoutes(ModelRoutes(services: services).collection(), atPath: "tenants/{tenant}")
+        tenants.addRoutes(RecommendationRulesRoutes(services: services).collection(), atPath: "tenants/{tenant}")
+        tenants.addRoutes(FeedbackRoutes(services: services).collection(), atPath: "tenants/{tenant}")
         tenants.addRoutes(JobRoutes(jobs: jobs).collection())
         return router
     }
@@ -75,12 +78,18 @@ public final class InferenceAPI: Sendable {
         ModelWatcher(db: db, cache: cache, configuration: configuration, logger: logger)
     }
 
-    /// The HTTP server with the watcher, as one `Service` for a `ServiceGroup`.
+    /// The service that drops a tenant's cached recommendation rules when they change (run it beside the server;
+    /// `application` includes it).
+    public var rulesWatcher: any Service {
+        RulesWatcher(db: db, rules: services.rules, configuration: configuration, logger: logger)
+    }
+
+    /// The HTTP server with the watchers, as one `Service` for a `ServiceGroup`.
     public func application(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol & Service
     {
         Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "lodestar"),
-                    services: [watcher], onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+                    services: [watcher, rulesWatcher], onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
                     logger: logger)
     }
 }

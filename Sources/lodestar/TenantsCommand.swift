@@ -4,11 +4,12 @@ import LearningEvents
 import LearningStore
 import MongoStore
 
-/// `lodestar tenants consent|show`: platform-level tenant settings (the `tenants` collection).
+/// `lodestar tenants consent|show|rules`: platform-level tenant settings (the `tenants` collection) and a tenant's
+/// recommendation rules.
 struct TenantsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tenants", abstract: "Tenant settings: consent to the pooled risk model.",
-        subcommands: [Consent.self, Show.self])
+        commandName: "tenants", abstract: "Tenant settings: consent to the pooled risk model; recommendation rules.",
+        subcommands: [Consent.self, Show.self, Rules.self])
 
     static func store(_ connection: ConnectionOptions) throws -> TenantSettingsStore {
         let config = Configuration(overrides: connection)

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 @testable import InferenceAPI
+import LearningEvents
 import LearningStore
 import MongoStore
 import Scheduler
@@ -237,5 +238,96 @@ import Testing
             #expect(checked == callers.count * JobRoute.allCases.count * 2)
             client.expectConformance()
         }
+    }
+
+    enum SettingsRoute: String, CaseIterable {
+        case getRules, putRules, feedback
+    }
+
+    /// The status the access rules give the routes of a tenant's recommendation settings: rules are read by
+    /// `tenant_admin` and `service` and written by `tenant_admin`; feedback is sent by the learner itself (another
+    /// learner is 404) and `service`; `platform_admin` everything; another tenant 404 before anything else.
+    static func expected(_ route: SettingsRoute, _ c: Caller, ownTenant: Bool, ownLearner: Bool) -> Int {
+        if !ownTenant && !c.isPlatform { return 404 }
+        if c.isPlatform { return route == .feedback ? 204 : 200 }
+        let r = Set(c.roles)
+        switch route {
+        case .getRules: return r.isDisjoint(with: ["tenant_admin", "service"]) ? 403 : 200
+        case .putRules: return r.contains("tenant_admin") ? 200 : 403
+        case .feedback:
+            if r.contains("service") { return 204 }
+            if r.contains("learner") { return ownLearner ? 204 : 404 }
+            return 403
+        }
+    }
+
+    /// Recommendation rules and feedback × every role × own/other tenant and learner, on two tenants of their own
+    /// (the fixture's tenants keep their rules and feedback for the suites that rank with them): statuses,
+    /// conforming bodies, and no write or read that reaches the other tenant.
+    @Test func settingsRoutesEveryRoleAndTenant() async throws {
+        let f = try await APIFixture.shared()
+        let (api, _) = try await f.api(warm: false)
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let a = "matrix-a-\(suffix)", b = "matrix-b-\(suffix)"
+        let store = RecommendationRulesStore(db: f.db)
+        // Tenant B has rules and feedback of its own, which no caller of A may see or change.
+        try await store.set(try TenantID(validating: b), RecommendationRules(dismissal_days: 7), by: "seed")
+        try await FeedbackStore(db: f.db).record(try TenantID(validating: b), learner: "L1", course: "seed-course", action: .clicked)
+        let callers = [
+            Caller(name: "learner", roles: ["learner"], learner: "L1", orgs: nil),
+            Caller(name: "service", roles: ["service"], learner: nil, orgs: nil),
+            Caller(name: "tenant_admin", roles: ["tenant_admin"], learner: nil, orgs: nil),
+            Caller(name: "tenant_admin(*)", roles: ["tenant_admin"], learner: nil, orgs: ["*"]),
+            Caller(name: "data_scientist", roles: ["data_scientist"], learner: nil, orgs: nil),
+            Caller(name: "platform_admin", roles: ["platform_admin"], learner: nil, orgs: nil),
+            Caller(name: "no known role", roles: ["auditor"], learner: nil, orgs: nil),
+        ]
+        let writes = try await api.testApplication.test(.router) { raw -> [String: Int] in
+            let client = try APIClient(raw)
+            var checked = 0
+            var writes: [String: Int] = [:]
+            for caller in callers {
+                let token = try await Tokens.make(tenant: caller.isPlatform ? nil : a, roles: caller.roles, learner: caller.learner, orgs: caller.orgs)
+                for route in SettingsRoute.allCases {
+                    for tenant in [a, b] {
+                        for learner in ["L1", "L2"] where route == .feedback || learner == "L1" {
+                            let ownTenant = tenant == a, ownLearner = learner == "L1"
+                            let r: APIResponse
+                            switch route {
+                            case .getRules: r = try await client.get("/v1/tenants/\(tenant)/recommendation-rules?history=true", token: token)
+                            case .putRules:
+                                r = try await client.request(.put, "/v1/tenants/\(tenant)/recommendation-rules", token: token,
+                                                             body: #"{"dismissal_days": 30, "exclude": {"categories": ["legacy"]}}"#)
+                            case .feedback:
+                                r = try await client.post("/v1/tenants/\(tenant)/learners/\(learner)/feedback", token: token,
+                                                          body: #"{"course_id": "c-\#(caller.name.count)", "action": "clicked"}"#)
+                            }
+                            let want = Self.expected(route, caller, ownTenant: ownTenant, ownLearner: ownLearner)
+                            #expect(r.status == want, "\(caller) \(route) tenant \(tenant) learner \(learner): \(r.status) \(r.text.prefix(200))")
+                            if r.status < 300 { writes[tenant, default: 0] += route == .getRules ? 0 : 1 }
+                            if r.status == 200 {
+                                #expect(r["tenant_id"]?.string == tenant, "\(caller) \(route): body of another tenant")
+                                #expect(!r.text.contains(ownTenant ? b : a), "\(caller) \(route): names the other tenant")
+                            }
+                            if r.status == 403 { #expect(r.errorCode == "forbidden") }
+                            if r.status == 404 { #expect(r.errorCode == "not_found") }
+                            checked += 1
+                        }
+                    }
+                }
+            }
+            #expect(checked == callers.count * 4 * 2)
+            client.expectConformance()
+            return writes
+        }
+        // Only the platform administrator wrote to B: one rules version and two feedback records beside the seeds.
+        #expect(writes[b] == 3)
+        #expect(try await store.current(try TenantID(validating: b)).version == 2)
+        let feedbackB = try await StoreLayout.feedback.collection(in: f.db.tenant(try TenantID(validating: b))).count()
+        #expect(feedbackB == 3)
+        // In A: a version per successful PUT, in order.
+        let docA = try #require(try await store.document(try TenantID(validating: a)))
+        #expect(docA.version == callers.filter { $0.isPlatform || $0.roles.contains("tenant_admin") }.count)
+        #expect(docA.history.count == docA.version - 1)
     }
 }
