@@ -193,6 +193,7 @@ let package = Package(
             name: "InferenceAPITests",
             dependencies: [
                 "InferenceAPI", "LinearAlgebra", "LearningStore", "MongoStore", "Models", "Pipeline", "Scheduler", "SampleData", "EventSources", "LearningEvents", "LodestarTestSupport",
+                "Streaming",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -129,7 +129,7 @@ public struct StreamApplier: Sendable {
         }
         // Whole documents by their key, as the nightly run writes them (`StoreLayout.features.upsert`): a field the
         // new document lacks (no quiz yet, no org) is gone, exactly as after a batch.
-        try await features.bulkUpsert(documents, key: StoreLayout.features.key)
+        _ = try await features.bulkUpsert(documents, key: StoreLayout.features.key)
         outcome.applied += fresh.count
     }
 }

@@ -41,7 +41,7 @@ import Testing
         let f = try await APIFixture.shared()
         let (api, _) = try await f.api(warm: false)
         let tenant = Self.scratchTenant("roundtrip")
-        let admin = try await Tokens.make(tenant: tenant, roles: ["tenant_admin"], sub: "admin@acme")
+        let admin = try await Tokens.make(tenant: tenant, roles: ["tenant_admin"], orgs: ["*"], sub: "admin@acme")
         let other = try await Tokens.make(tenant: tenant, roles: ["tenant_admin"], orgs: ["*"], sub: "other@acme")
         let started = Date().addingTimeInterval(-1)
         try await api.testApplication.test(.router) { raw in
@@ -118,7 +118,7 @@ import Testing
         let f = try await APIFixture.shared()
         let (api, _) = try await f.api(warm: false)
         let tenant = Self.scratchTenant("bad")
-        let admin = try await Tokens.make(tenant: tenant, roles: ["tenant_admin"])
+        let admin = try await Tokens.make(tenant: tenant, roles: ["tenant_admin"], orgs: ["*"])
         try await api.testApplication.test(.router) { raw in
             let client = try APIClient(raw)
             let r = try await client.request(.put, Self.path(tenant), token: admin, body: body)
@@ -135,7 +135,7 @@ import Testing
         let f = try await APIFixture.shared()
         let (api, _) = try await f.api(warm: false)
         let tenant = Self.scratchTenant("conflict")
-        let admin = try await Tokens.make(tenant: tenant, roles: ["tenant_admin"])
+        let admin = try await Tokens.make(tenant: tenant, roles: ["tenant_admin"], orgs: ["*"])
         try await api.testApplication.test(.router) { raw in
             let client = try APIClient(raw)
             let first = try await client.request(.put, Self.path(tenant), token: admin, body: "{}")
@@ -167,7 +167,8 @@ import Testing
         let tenant = Self.scratchTenant("roles"), otherTenant = Self.scratchTenant("roles-other")
         try await RecommendationRulesStore(db: f.db).set(try TenantID(validating: otherTenant), RecommendationRules(dismissal_days: 3), by: "seed")
         @Sendable func token(_ roles: [String], _ t: String? = nil) async throws -> String {
-            try await Tokens.make(tenant: t ?? tenant, roles: roles, learner: roles == ["learner"] ? "L1" : nil)
+            try await Tokens.make(tenant: t ?? tenant, roles: roles, learner: roles == ["learner"] ? "L1" : nil,
+                                  orgs: roles == ["tenant_admin"] ? ["*"] : nil)
         }
         try await api.testApplication.test(.router) { raw in
             let client = try APIClient(raw)
@@ -179,6 +180,11 @@ import Testing
                 #expect(try await client.get(Self.path(tenant), token: try await token(roles)).status == 403)
             }
             #expect(try await client.get(Self.path(tenant), token: try await token(["service"])).status == 200)
+            // An administrator of some organisations reads the tenant's rules but may not change them.
+            let orgAdmin = try await Tokens.make(tenant: tenant, roles: ["tenant_admin"], orgs: ["org-1"])
+            #expect(try await client.get(Self.path(tenant), token: orgAdmin).status == 200)
+            let limited = try await client.request(.put, Self.path(tenant), token: orgAdmin, body: "{}")
+            #expect(limited.status == 403 && limited.errorCode == "forbidden", "\(limited.text)")
             // Another tenant's rules: 404 to read and to write, whatever the role; its document is unchanged.
             let admin = try await token(["tenant_admin"])
             let read = try await client.get(Self.path(otherTenant), token: admin)
@@ -214,7 +220,7 @@ import Testing
         let (writer, _) = try await f.api(warm: false)
         let tenant = Self.scratchTenant("cache")
         let id = try TenantID(validating: tenant)
-        let admin = try await Tokens.make(tenant: tenant, roles: ["tenant_admin"])
+        let admin = try await Tokens.make(tenant: tenant, roles: ["tenant_admin"], orgs: ["*"])
         let watcher = Task { try await reader.rulesWatcher.run() }
         defer { watcher.cancel() }
         #expect(try await reader.services.rules.rules(id) == VersionedRules.defaults)

@@ -12,8 +12,8 @@ import LearningStore
 ///   defaults); it becomes the next version, set by the token's subject. `If-Match: <version>` (or `?replacing=N`)
 ///   makes the write conditional: 409 `version_conflict` with `current_version` when another version is current.
 ///   A document that breaks a rule — a value of the wrong type, an unknown key, a limit — is 400 `invalid_rules`
-///   whose `field` is the key path (`pinned[2].position`). Bodies up to 256 KiB (else 413). Roles `tenant_admin`,
-///   `platform_admin`.
+///   whose `field` is the key path (`pinned[2].position`). Bodies up to 256 KiB (else 413). Roles `tenant_admin` of
+///   the whole tenant (`org_ids: ["*"]`: the rules bind every organisation) and `platform_admin`.
 ///
 /// Both answer `ETag: "<version>"`. A write drops this replica's cached rules at once; other replicas' caches follow
 /// the change stream (``RulesWatcher``).
@@ -81,6 +81,11 @@ struct RecommendationRulesRoutes {
         let principal = try context.requirePrincipal()
         let tenant = try Access.tenant(context.parameters.get("tenant") ?? "", principal)
         try Access.require([.tenantAdmin], principal, for: "setting recommendation rules")
+        // The rules are the whole tenant's (a pin for one organisation included): an administrator limited to some
+        // organisations may read them but not change them.
+        if !principal.isPlatformAdmin, principal.organisations != .tenantWide {
+            throw APIError.forbidden("setting recommendation rules needs a tenant_admin of the whole tenant (org_ids [\"*\"])")
+        }
         let query = QueryParameters(request)
         try query.onlyKnown(["replacing"])
         let replacing = try Self.expectedVersion(query: query, ifMatch: request.headers[.ifMatch])
