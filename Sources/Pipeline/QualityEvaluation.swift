@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 import EventSources
 import LearningStore
 public import Logging

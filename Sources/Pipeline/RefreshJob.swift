@@ -1,7 +1,7 @@
-package import EventSources
+import EventSources
 public import Foundation
 import LearningEvents
-package import LearningStore
+import LearningStore
 import LinearAlgebra
 public import Logging
 import Models

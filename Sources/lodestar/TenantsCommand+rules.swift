@@ -23,22 +23,6 @@ extension TenantsCommand {
             do { return try TenantID(validating: raw) } catch { throw ValidationError("invalid tenant id '\(raw)'") }
         }
 
-        /// What `get` prints: the API's `GET …/recommendation-rules` body.
-        struct Shown: Encodable {
-            struct Change: Encodable {
-                let version: Int
-                let rules: RecommendationRules
-                let updated_by: String
-                let updated_at: Date
-            }
-            let tenant_id: String
-            let version: Int
-            let rules: RecommendationRules
-            let updated_by: String?
-            let updated_at: Date?
-            let history: [Change]?
-        }
-
         struct Get: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Print a tenant's rules in force as JSON (version 0 and the defaults when it never set any).")
@@ -48,13 +32,7 @@ extension TenantsCommand {
 
             func run() async throws {
                 let t = try Rules.tenant(tenant)
-                let shown: Shown
-                if let d = try await Rules.store(connection).document(t) {
-                    shown = Shown(tenant_id: tenant, version: d.version, rules: d.rules, updated_by: d.updated_by, updated_at: d.updated_at,
-                                  history: history ? d.history.map { .init(version: $0.version, rules: $0.rules, updated_by: $0.updated_by, updated_at: $0.updated_at) } : nil)
-                } else {
-                    shown = Shown(tenant_id: tenant, version: 0, rules: RecommendationRules(), updated_by: nil, updated_at: nil, history: history ? [] : nil)
-                }
+                let shown = RecommendationRulesView(tenant: t, document: try await Rules.store(connection).document(t), withHistory: history)
                 let encoder = JSONEncoder()
                 encoder.dateEncodingStrategy = .iso8601
                 encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

@@ -31,22 +31,6 @@ struct RecommendationRulesRoutes {
     /// `updated_by` keeps at most this much of the token's subject.
     static let maximumSubjectLength = 256
 
-    struct Change: Encodable {
-        let version: Int
-        let rules: RecommendationRules
-        let updated_by: String
-        let updated_at: Date
-    }
-
-    struct Body: Encodable {
-        let tenant_id: String
-        let version: Int
-        let rules: RecommendationRules
-        let updated_by: String?
-        let updated_at: Date?
-        let history: [Change]?
-    }
-
     func collection() -> RouteCollection<APIRequestContext> {
         let routes = RouteCollection(context: APIRequestContext.self)
         routes.get("recommendation-rules") { request, context in try await get(request, context) }
@@ -66,14 +50,7 @@ struct RecommendationRulesRoutes {
         case "true": withHistory = true
         default: throw APIError.invalid("history", "must be true or false")
         }
-        let body: Body
-        if let d = try await services.rules.store.document(tenant) {
-            body = Body(tenant_id: tenant.rawValue, version: d.version, rules: d.rules, updated_by: d.updated_by, updated_at: d.updated_at,
-                        history: withHistory ? d.history.map { Change(version: $0.version, rules: $0.rules, updated_by: $0.updated_by, updated_at: $0.updated_at) } : nil)
-        } else {
-            body = Body(tenant_id: tenant.rawValue, version: 0, rules: RecommendationRules(), updated_by: nil, updated_at: nil,
-                        history: withHistory ? [] : nil)
-        }
+        let body = RecommendationRulesView(tenant: tenant, document: try await services.rules.store.document(tenant), withHistory: withHistory)
         return Self.tagged(try JSONResponse.make(body), version: body.version)
     }
 
@@ -113,7 +90,7 @@ struct RecommendationRulesRoutes {
             return Self.conflict(e)
         }
         services.rules.invalidate(tenant)
-        let body = Body(tenant_id: tenant.rawValue, version: version, rules: rules, updated_by: who, updated_at: now, history: nil)
+        let body = RecommendationRulesView(tenant: tenant, version: version, rules: rules, updatedBy: who, updatedAt: now)
         return Self.tagged(try JSONResponse.make(body), version: version)
     }
 

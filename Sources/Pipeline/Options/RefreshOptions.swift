@@ -1,6 +1,6 @@
 public import EventSources
 public import Foundation
-package import Models
+import Models
 public import LearningStore
 public import MongoStore
 
