@@ -95,102 +95,131 @@ public struct LearnerRecommender: Sendable {
         if let scores, scores.count != catalog.modelCount {
             throw ModelsError.shapeMismatch("\(scores.count) scores for a model of \(catalog.modelCount) courses")
         }
-        let f = catalog.facts
+        let f = catalog.facts, ids = catalog.courses
+        // The learner's state and the rules as course indices, once per list (the hot path compares integers).
+        func indices(_ list: some Sequence<String>) -> Set<Int> { Set(list.compactMap { ids.index(of: $0) }) }
+        let completed = indices(learner.completed)
+        let excluded = (r.exclude.completed ? completed : []).union(r.exclude.in_progress ? indices(learner.started) : [])
+            .union(indices(r.exclude.courses))
+            .union(indices(learner.dismissedUntil.lazy.filter { $0.value > now }.map(\.key)))
         let languages = Set(learner.history.compactMap { $0.course < f.count ? f[$0.course].language : nil })
-        let excludedCategories = Set(r.exclude.categories), excludedCourses = Set(r.exclude.courses)
+        let excludedCategories = Set(r.exclude.categories)
+        let filterLanguages = r.exclude.other_languages && !languages.isEmpty
 
         func prerequisitesMet(_ i: Int) -> Bool {
-            let id = catalog.courses.id(at: i) ?? ""
-            let needs = f[i].prerequisites + (r.prerequisites[id] ?? [])
-            return needs.allSatisfy(learner.completed.contains)
+            let own = f[i].prerequisites
+            let extra = r.prerequisites.isEmpty ? nil : ids.id(at: i).flatMap { r.prerequisites[$0] }
+            if own.isEmpty && extra == nil { return true }
+            return own.allSatisfy(learner.completed.contains) && (extra ?? []).allSatisfy(learner.completed.contains)
         }
         func isCandidate(_ i: Int) -> Bool {
-            guard catalog.isOffered(i, to: learner.org, at: now), let id = catalog.courses.id(at: i) else { return false }
-            if r.exclude.completed && learner.completed.contains(id) { return false }
-            if r.exclude.in_progress && learner.started.contains(id) { return false }
-            if excludedCourses.contains(id) { return false }
+            guard !excluded.contains(i), catalog.isOffered(i, to: learner.org, at: now) else { return false }
             if !excludedCategories.isEmpty && f[i].categories.contains(where: excludedCategories.contains) { return false }
-            if r.exclude.other_languages, !languages.isEmpty, let lang = f[i].language, !languages.contains(lang) { return false }
-            if let until = learner.dismissedUntil[id], until > now { return false }
+            if filterLanguages, let lang = f[i].language, !languages.contains(lang) { return false }
             return prerequisitesMet(i)
         }
 
-        // Pins of the learner's organisation now, by position.
-        var slots = [Item?](repeating: nil, count: k)
+        // Slots by position; an item is built only once its slot is final.
+        struct Pick {
+            var course: Int
+            var score: Double
+            var rule: String
+            var reason: String?
+        }
+        var slots = [Pick?](repeating: nil, count: k)
+        var filled = 0
         var used = Set<Int>()
         var perCategory: [String: Int] = [:]
         let cap = r.diversity?.max_per_category
         func fits(_ i: Int) -> Bool {
-            guard let cap else { return true }
+            guard let cap, !f[i].categories.isEmpty else { return true }
             return f[i].categories.allSatisfy { perCategory[$0, default: 0] < cap }
         }
         func take(_ i: Int) {
             used.insert(i)
-            for c in Set(f[i].categories) { perCategory[c, default: 0] += 1 }
+            if cap != nil { for c in Set(f[i].categories) { perCategory[c, default: 0] += 1 } }
         }
+        var nextFree = 0
+        func place(_ pick: Pick) {
+            while nextFree < k, slots[nextFree] != nil { nextFree += 1 }
+            guard nextFree < k else { return }
+            slots[nextFree] = pick
+            filled += 1
+        }
+
+        // Pins of the learner's organisation now, by position.
         for pin in r.pinned.sorted(by: { ($0.position, $0.course_id) < ($1.position, $1.course_id) })
         where pin.position <= k && pin.applies(to: learner.org, at: now) {
-            guard let i = catalog.courses.index(of: pin.course_id), !used.contains(i), slots[pin.position - 1] == nil,
-                  catalog.isOffered(i, to: learner.org, at: now), !learner.completed.contains(pin.course_id), prerequisitesMet(i)
+            guard let i = ids.index(of: pin.course_id), !used.contains(i), slots[pin.position - 1] == nil,
+                  catalog.isOffered(i, to: learner.org, at: now), !completed.contains(i), prerequisitesMet(i)
             else { continue }
             let score = scores.map { i < $0.count ? Double($0[i]) : 0 } ?? 0
-            slots[pin.position - 1] = Item(courseID: pin.course_id, title: f[i].title, score: score,
-                                           reason: "required for your organisation", rule: "pinned")
+            slots[pin.position - 1] = Pick(course: i, score: score, rule: "pinned", reason: "required for your organisation")
+            filled += 1
             take(i)
         }
 
         // The model's candidates by boosted score (ties by course index), walked greedily under the diversity cap.
         var modelPicks: [(course: Int, score: Float, boosted: Bool)] = []
-        if let scores {
-            var cands: [(course: Int, score: Float, boosted: Float, boost: Bool)] = []
-            cands.reserveCapacity(scores.count)
+        if let scores, filled < k {
+            let open = k - filled
             var best: Float = 0
-            for i in 0..<scores.count where !used.contains(i) && scores[i].isFinite && isCandidate(i) {
-                cands.append((i, scores[i], scores[i], false))
-                best = max(best, scores[i])
-            }
-            if !r.boosts.isEmpty && best > 0 {
-                for j in cands.indices {
-                    let w = boostWeight(cands[j].course, boosts: r.boosts, now: now)
-                    if w > 0 {
-                        cands[j].boosted = cands[j].score + Float(w) * best
-                        cands[j].boost = true
+            var cands: [(course: Int, score: Float, boosted: Float)] = []
+            cands.reserveCapacity(cap == nil && r.boosts.isEmpty ? open + 1 : scores.count)
+            let boosting = !r.boosts.isEmpty
+            if boosting || cap != nil {
+                for i in 0..<scores.count where !used.contains(i) && scores[i].isFinite && isCandidate(i) {
+                    cands.append((i, scores[i], scores[i]))
+                    best = max(best, scores[i])
+                }
+                if boosting && best > 0 {
+                    for j in cands.indices {
+                        let w = boostWeight(cands[j].course, boosts: r.boosts, now: now)
+                        if w > 0 { cands[j].boosted = cands[j].score + Float(w) * best }
                     }
                 }
+                cands.sort { ($0.boosted, $1.course) > ($1.boosted, $0.course) }
+            } else {
+                // No boost and no cap: the best `open` candidates by score, kept sorted as they come.
+                for i in 0..<scores.count where !used.contains(i) && scores[i].isFinite {
+                    let s = scores[i]
+                    if cands.count == open, let last = cands.last, !(s > last.score) { continue }
+                    guard isCandidate(i) else { continue }
+                    var pos = cands.count
+                    while pos > 0 && cands[pos - 1].score < s { pos -= 1 }
+                    cands.insert((i, s, s), at: pos)
+                    if cands.count > open { cands.removeLast() }
+                }
             }
-            cands.sort { ($0.boosted, $1.course) > ($1.boosted, $0.course) }
-            let open = slots.filter { $0 == nil }.count
             for c in cands where modelPicks.count < open {
                 guard fits(c.course) else { continue }
-                modelPicks.append((c.course, c.score, c.boost))
+                modelPicks.append((c.course, c.score, c.boosted != c.score))
                 take(c.course)
             }
         }
         let reasons = try modelReasons(learner, courses: modelPicks.map(\.course))
-        var next = 0
         for (p, why) in zip(modelPicks, reasons) {
-            while next < k, slots[next] != nil { next += 1 }
-            guard next < k else { break }
-            slots[next] = Item(courseID: catalog.courses.id(at: p.course) ?? "", title: f[p.course].title, score: Double(p.score),
-                               reason: why, rule: p.boosted ? "boost" : "model")
+            place(Pick(course: p.course, score: Double(p.score), rule: p.boosted ? "boost" : "model", reason: why))
         }
 
-        // The popularity fill.
-        if r.fallback || scores == nil {
+        // The popularity fill: the organisation's order, then the tenant's for what it does not list.
+        if filled < k && (r.fallback || scores == nil) {
             let reason = learner.org.map { "popular in your organisation (\($0))" } ?? "popular with learners here"
-            // The organisation's order, then the tenant's for what it does not list.
-            let order = learner.org.flatMap { popularity.orgs[$0] }.map { $0 + popularity.tenant } ?? popularity.tenant
-            for entry in order where slots.contains(where: { $0 == nil }) {
-                guard let course = catalog.courses.index(of: entry.course_id) else { continue }
-                let p = (course: course, learners: entry.learners)
-                guard !used.contains(p.course), isCandidate(p.course), fits(p.course) else { continue }
-                take(p.course)
-                let at = slots.firstIndex { $0 == nil }!
-                slots[at] = Item(courseID: catalog.courses.id(at: p.course) ?? "", title: f[p.course].title, score: Double(p.learners),
-                                 reason: reason, rule: "fallback")
+            func fill(_ order: [PopularityTable.Entry]) {
+                for entry in order {
+                    if filled >= k { return }
+                    guard let i = ids.index(of: entry.course_id), !used.contains(i), isCandidate(i), fits(i) else { continue }
+                    take(i)
+                    place(Pick(course: i, score: Double(entry.learners), rule: "fallback", reason: reason))
+                }
             }
+            if let org = learner.org, let own = popularity.orgs[org] { fill(own) }
+            fill(popularity.tenant)
         }
-        return List(items: slots.compactMap { $0 }, embedding: embedding, rulesVersion: rules.version)
+        let items = slots.compactMap { $0 }.map { p in
+            Item(courseID: ids.id(at: p.course) ?? "", title: f[p.course].title, score: p.score, reason: p.reason ?? "", rule: p.rule)
+        }
+        return List(items: items, embedding: embedding, rulesVersion: rules.version)
     }
 
     /// The summed boost weight of course `i` (capped at 1).
