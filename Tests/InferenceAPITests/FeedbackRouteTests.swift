@@ -59,6 +59,50 @@ import Testing
         #expect(try await api.services.dismissals(id, learner: "L1", days: 30, now: Date().addingTimeInterval(31 * 86_400)).isEmpty)
     }
 
+    /// A dismissal reaches the learner's list on the replica that recorded it at once, and on another replica that
+    /// had the learner cached through the change stream on `learner_feedback` (tenant-001, whose lists only the
+    /// hot-swap test reads, and only for being non-empty).
+    @Test func aDismissalLeavesTheListOnEveryReplica() async throws {
+        let f = try await APIFixture.shared()
+        let tenant = APIFixture.tenantB
+        let learner = try #require(f.learnerIDs(tenant).last)
+        let (one, _) = try await f.api()
+        let (two, _) = try await f.api()
+        let token = try await Tokens.make(tenant: tenant.rawValue, roles: ["service"])
+        let path = "/v1/tenants/\(tenant)/learners/\(learner)/recommendations?limit=5"
+        @Sendable func ids(_ r: APIResponse) -> [String] { (r["items"]?.array ?? []).compactMap { $0["course_id"]?.string } }
+        // Replica two's watcher follows the change streams (given time to open them before the dismissal).
+        let watcher = Task { try await two.watcher.run() }
+        defer { watcher.cancel() }
+        try await Task.sleep(for: .seconds(2))
+        do {
+            try await two.testApplication.test(.router) { rawTwo in
+                let clientTwo = try APIClient(rawTwo)
+                let beforeTwo = ids(try await clientTwo.get(path, token: token))  // now cached on replica two
+                try await one.testApplication.test(.router) { raw in
+                    let client = try APIClient(raw)
+                    let before = try await client.get(path, token: token)
+                    let dismissed = try #require((before["items"]?.array ?? []).first { $0["rule"]?.string != "pinned" }?["course_id"]?.string)
+                    #expect(beforeTwo.contains(dismissed))
+                    let r = try await client.post(Self.path(tenant.rawValue, learner), token: token,
+                                                  body: #"{"course_id": "\#(dismissed)", "action": "dismissed"}"#)
+                    #expect(r.status == 204)
+                    #expect(!ids(try await client.get(path, token: token)).contains(dismissed), "gone at once on the replica that recorded it")
+                    let deadline = Date().addingTimeInterval(10)
+                    var gone = false
+                    while !gone && Date() < deadline {
+                        gone = !ids(try await clientTwo.get(path, token: token)).contains(dismissed)
+                        if !gone { try await Task.sleep(for: .milliseconds(100)) }
+                    }
+                    #expect(gone, "gone on the other replica within 10 s (its cached entry dropped by the change stream)")
+                    try await FeedbackStore(db: f.db).record(tenant, learner: learner, course: dismissed, action: .clicked)
+                    _ = try await StoreLayout.feedback.collection(in: f.db.tenant(tenant))
+                        .deleteMany(["learner_id": .string(learner), "action": "dismissed"])
+                }
+            }
+        }
+    }
+
     @Test(arguments: [
         (#"{"action": "dismissed"}"#, "course_id"),
         (#"{"course_id": "bad id", "action": "dismissed"}"#, "course_id"),

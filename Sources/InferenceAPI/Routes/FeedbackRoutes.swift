@@ -59,7 +59,7 @@ struct FeedbackRoutes {
         try await FeedbackStore(db: services.db).record(tenant, learner: learner, course: course, action: action, modelVersion: modelVersion)
         // The learner's next request on this replica sees it at once (other replicas: the change stream on
         // `learner_feedback` drops their cached entry).
-        services.cache.learners.invalidate(tenant, learner: learner)
+        services.cache.learners.noteFeedback(tenant, learner: learner)
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }
 }

@@ -22,6 +22,10 @@ final class LearnerRowsCache: Sendable {
     }
     private struct State {
         var entries: [Key: Entry] = [:]
+        /// Per tenant, the learners with a dismissal on record (loaded on a miss, kept current by
+        /// ``noteFeedback(_:learner:)`` and read again after ``dismissersTTL`` in case a change-stream event was
+        /// missed); `names` nil for a tenant with more than ``dismissersLimit`` (every miss asks).
+        var dismissers: [TenantID: (names: Set<String>?, loadedAt: ContinuousClock.Instant)] = [:]
         /// Bumped by every invalidation, so a read that raced one is not stored.
         var generation: UInt64 = 0
     }
@@ -51,10 +55,13 @@ final class LearnerRowsCache: Sendable {
         }
         if let cached { return cached }
         let rows = try await Self.read(db, tenant, learner)
+        // Most learners never dismissed anything: their miss costs one query, not two.
         var dismissed: [String: Date] = [:]
-        for try await d in StoreLayout.feedback.collection(in: db.tenant(tenant))
-            .find(["learner_id": .string(learner), "action": .string(FeedbackDocument.Action.dismissed.rawValue)], limit: 10_000) {
-            dismissed[d.course_id] = d.at
+        if try await mayHaveDismissals(tenant, learner) {
+            for try await d in StoreLayout.feedback.collection(in: db.tenant(tenant))
+                .find(["learner_id": .string(learner), "action": .string(FeedbackDocument.Action.dismissed.rawValue)], limit: 10_000) {
+                dismissed[d.course_id] = d.at
+            }
         }
         state.withLock { s in
             guard s.generation == generation else { return }
@@ -65,6 +72,44 @@ final class LearnerRowsCache: Sendable {
             s.entries[key] = Entry(rows: rows, dismissed: dismissed, readAt: now, generation: generation)
         }
         return (rows, dismissed)
+    }
+
+    /// Learners per tenant whose dismissals are tracked by name; beyond, every miss reads the learner's feedback.
+    static let dismissersLimit = 100_000
+    /// How long a tenant's set of dismissing learners is trusted before it is read again.
+    static let dismissersTTL: Duration = .seconds(60)
+
+    /// Whether the learner may have a dismissal on record (false only when the tenant's set says not).
+    private func mayHaveDismissals(_ tenant: TenantID, _ learner: String) async throws -> Bool {
+        let now = ContinuousClock.now
+        let (known, generation) = state.withLock { s -> (Set<String>??, UInt64) in
+            guard let d = s.dismissers[tenant], now - d.loadedAt < Self.dismissersTTL else { return (nil, s.generation) }
+            return (.some(d.names), s.generation)
+        }
+        if let known { return known.map { $0.contains(learner) } ?? true }
+        let names = try await StoreLayout.feedback.collection(in: db.tenant(tenant))
+            .distinct("learner_id", ["action": .string(FeedbackDocument.Action.dismissed.rawValue)]).compactMap(\.stringValue)
+        let set: Set<String>? = names.count > Self.dismissersLimit ? nil : Set(names)
+        state.withLock { s in if s.generation == generation { s.dismissers[tenant] = (set, now) } }
+        return set.map { $0.contains(learner) } ?? true
+    }
+
+    /// A learner's feedback changed (this replica's route, or the change stream): their entry goes, and they count
+    /// as a learner who may have dismissals.
+    func noteFeedback(_ tenant: TenantID, learner: String?) {
+        state.withLock { s in
+            s.generation &+= 1
+            guard let learner else {
+                s.dismissers[tenant] = nil
+                s.entries = s.entries.filter { $0.key.tenant != tenant }
+                return
+            }
+            s.entries[Key(tenant: tenant, learner: learner)] = nil
+            if let d = s.dismissers[tenant], var set = d.names {
+                set.insert(learner)
+                s.dismissers[tenant] = (set.count > Self.dismissersLimit ? nil : set, d.loadedAt)
+            }
+        }
     }
 
     /// Reads the learner's rows from MongoDB now, bypassing the cache.
@@ -90,6 +135,7 @@ final class LearnerRowsCache: Sendable {
         state.withLock { s in
             s.generation &+= 1
             s.entries.removeAll()
+            s.dismissers.removeAll()
         }
     }
 

@@ -67,6 +67,8 @@ struct ModelWatcher: Service, CustomStringConvertible {
                     guard let tenant = event.fullDocument?.tenant else { continue }
                     if keyField == nil {
                         await cache.refresh(tenant)
+                    } else if collection == StoreLayout.feedback.name {
+                        cache.learners.noteFeedback(tenant, learner: event.fullDocument?.key)
                     } else {
                         cache.learners.invalidate(tenant, learner: event.fullDocument?.key)
                     }
