@@ -109,6 +109,24 @@ import Testing
         #expect(Self.ids(try rank(Self.learner(completed: ["c0"]), rules)) == ["c1", "c3", "c4", "c7"])
     }
 
+    @Test func aDeepDiversityWalkGivesTheSameListAsSortingEverything() throws {
+        // 120 courses of one category score highest, then one course of each of six others: with at most one per
+        // category the walk passes far beyond the first candidates the engine keeps (4 × open + 16).
+        let ids = (0..<126).map { String(format: "k%03d", $0) }
+        let docs = ids.enumerated().map { i, id in
+            CourseDocument(course_id: id, title: id, org_ids: [], lesson_count: 1, published: true, in_catalog: true,
+                           categories: [i < 120 ? "big" : "c\(i)"], published_at: Self.now.addingTimeInterval(-Double(i) * Self.day))
+        }
+        let e = LearnerRecommender(model: .popularity, catalog: CourseCatalogView(courses: IDMap(ids), documents: docs),
+                                   popularity: PopularityTable(), topK: 5)
+        var rules = RecommendationRules()
+        rules.diversity = RecommendationRules.Diversity(max_per_category: 1)
+        rules.boosts = RecommendationRules.Boosts(recent_days: 3, recent_weight: 0.1)
+        let scores = (0..<126).map { Float(200 - $0) }
+        let list = try e.rank(Self.learner(history: []), scores: scores, embedding: .stored, rules: VersionedRules(rules: rules), now: Self.now)
+        #expect(Self.ids(list) == ["k000", "k120", "k121", "k122", "k123"])
+    }
+
     @Test func dismissalsHoldUntilTheyExpire() throws {
         let held = Self.learner(dismissed: ["c1": Self.now.addingTimeInterval(Self.day)])
         #expect(!Self.ids(try rank(held)).contains("c1"))

@@ -178,7 +178,27 @@ public struct LearnerRecommender: Sendable {
                         if w > 0 { cands[j].boosted = cands[j].score + Float(w) * best }
                     }
                 }
-                cands.sort { ($0.boosted, $1.course) > ($1.boosted, $0.course) }
+                // The walk rarely needs more than a few candidates beyond `open`: keep the best `limit` by insertion,
+                // and sort them all only when the diversity cap skipped so many that the walk ran out.
+                let limit = min(cands.count, open * 4 + 16)
+                if limit < cands.count {
+                    var top: [(course: Int, score: Float, boosted: Float)] = []
+                    top.reserveCapacity(limit + 1)
+                    for c in cands {
+                        if top.count == limit, let last = top.last, !(c.boosted > last.boosted) { continue }
+                        var pos = top.count
+                        while pos > 0 && top[pos - 1].boosted < c.boosted { pos -= 1 }
+                        top.insert(c, at: pos)
+                        if top.count > limit { top.removeLast() }
+                    }
+                    if walk(top, open: open, perCategory: perCategory, cap: cap).count >= open {
+                        cands = top
+                    } else {
+                        cands.sort { ($0.boosted, $1.course) > ($1.boosted, $0.course) }
+                    }
+                } else {
+                    cands.sort { ($0.boosted, $1.course) > ($1.boosted, $0.course) }
+                }
             } else {
                 // No boost and no cap: the best `open` candidates by score, kept sorted as they come.
                 for i in 0..<scores.count where !used.contains(i) && scores[i].isFinite {
@@ -191,8 +211,7 @@ public struct LearnerRecommender: Sendable {
                     if cands.count > open { cands.removeLast() }
                 }
             }
-            for c in cands where modelPicks.count < open {
-                guard fits(c.course) else { continue }
+            for c in walk(cands, open: open, perCategory: perCategory, cap: cap) {
                 modelPicks.append((c.course, c.score, c.boosted != c.score))
                 take(c.course)
             }
@@ -222,7 +241,7 @@ public struct LearnerRecommender: Sendable {
         return List(items: items, embedding: embedding, rulesVersion: rules.version)
     }
 
-    /// The summed boost weight of course `i` (capped at 1).
+    /// The summed boost weight of course `i` (capped at 1; a category the course lists twice counts once).
     func boostWeight(_ i: Int, boosts b: RecommendationRules.Boosts, now: Date) -> Double {
         let f = catalog.facts[i]
         var w = 0.0
@@ -230,8 +249,28 @@ public struct LearnerRecommender: Sendable {
            now.timeIntervalSince(at) <= Double(days) * 86_400 {
             w += b.recent_weight
         }
-        for c in Set(f.categories) { w += b.categories[c] ?? 0 }
+        if !b.categories.isEmpty {
+            for (j, c) in f.categories.enumerated() where !f.categories[..<j].contains(c) { w += b.categories[c] ?? 0 }
+        }
         return min(1, w)
+    }
+
+    /// The greedy walk: candidates in order, each taken while its categories are under the cap (counts start at
+    /// `perCategory`), until `open` are taken.
+    func walk(_ ordered: [(course: Int, score: Float, boosted: Float)], open: Int, perCategory start: [String: Int], cap: Int?)
+        -> [(course: Int, score: Float, boosted: Float)]
+    {
+        var out: [(course: Int, score: Float, boosted: Float)] = []
+        var counts = start
+        for c in ordered where out.count < open {
+            let categories = catalog.facts[c.course].categories
+            if let cap, !categories.allSatisfy({ counts[$0, default: 0] < cap }) { continue }
+            out.append(c)
+            if cap != nil {
+                for (j, cat) in categories.enumerated() where !categories[..<j].contains(cat) { counts[cat, default: 0] += 1 }
+            }
+        }
+        return out
     }
 
     /// "because you took X" from the history item contributing most to each course's score (Hu et al. §5), or
