@@ -61,17 +61,24 @@ public struct CourseCatalogView: Sendable {
 
     /// The one visibility rule: in the catalog (when the tenant has one), published, offered to `org` (`org_ids`
     /// empty: the whole tenant; a learner without an organisation sees only those), already published at `now`
-    /// and not expired.
-    public func isOffered(_ index: Int, to org: String?, at now: Date) -> Bool {
+    /// and not expired (`now` nil: the window is not checked).
+    public func isOffered(_ index: Int, to org: String?, at now: Date?) -> Bool {
         guard index >= 0, index < facts.count else { return false }
         guard isStored else { return index < modelCount }
         let f = facts[index]
         guard f.inCatalog, f.published else { return false }
-        if let p = f.publishedAt, p > now { return false }
-        if let e = f.expiresAt, e <= now { return false }
+        if let now, !isWithinWindow(index, at: now) { return false }
         if f.orgIDs.isEmpty { return true }
         guard let org else { return false }
         return f.orgIDs.contains(org)
+    }
+
+    /// Whether course `index` is within its publication window at `now` (`published_at` passed, `expires_at` not).
+    public func isWithinWindow(_ index: Int, at now: Date) -> Bool {
+        let f = facts[index]
+        if let p = f.publishedAt, p > now { return false }
+        if let e = f.expiresAt, e <= now { return false }
+        return true
     }
 
     /// Whether a caller limited to `orgs` (`nil`: the whole tenant) may see course `index` listed (an admin's view:

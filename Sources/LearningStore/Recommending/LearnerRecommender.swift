@@ -57,6 +57,8 @@ public struct LearnerRecommender: Sendable {
     public let catalog: CourseCatalogView
     public let popularity: PopularityTable
     public let topK: Int
+    /// The rules this engine ranked with, compiled over its catalog, and its per-organisation offer masks.
+    let compiledRules = CompiledRulesCache()
 
     /// One per active recommender version; the tenant's rules come with each call (they change on their own).
     public init(model: Model, catalog: CourseCatalogView, popularity: PopularityTable, topK: Int) {
@@ -95,27 +97,29 @@ public struct LearnerRecommender: Sendable {
         if let scores, scores.count != catalog.modelCount {
             throw ModelsError.shapeMismatch("\(scores.count) scores for a model of \(catalog.modelCount) courses")
         }
-        let f = catalog.facts, ids = catalog.courses
-        // The learner's state and the rules as course indices, once per list (the hot path compares integers).
-        func indices(_ list: some Sequence<String>) -> Set<Int> { Set(list.compactMap { ids.index(of: $0) }) }
-        let completed = indices(learner.completed)
-        let excluded = (r.exclude.completed ? completed : []).union(r.exclude.in_progress ? indices(learner.started) : [])
-            .union(indices(r.exclude.courses))
-            .union(indices(learner.dismissedUntil.lazy.filter { $0.value > now }.map(\.key)))
-        let languages = Set(learner.history.compactMap { $0.course < f.count ? f[$0.course].language : nil })
-        let excludedCategories = Set(r.exclude.categories)
-        let filterLanguages = r.exclude.other_languages && !languages.isEmpty
+        let f = catalog.facts, ids = catalog.courses, n = f.count
+        let c = compiledRules.compiled(rules, catalog: catalog)
+        let offered = compiledRules.offered(to: learner.org, catalog: catalog)
+        // The learner's state as a mask over course indices, once per list (the hot path compares integers).
+        var blocked = [Bool](repeating: false, count: n)
+        func block(_ list: some Sequence<String>) { for id in list { if let i = ids.index(of: id) { blocked[i] = true } } }
+        var completed = [Bool](repeating: false, count: n)
+        for id in learner.completed { if let i = ids.index(of: id) { completed[i] = true } }
+        if r.exclude.completed { block(learner.completed) }
+        if r.exclude.in_progress { block(learner.started) }
+        block(learner.dismissedUntil.lazy.filter { $0.value > now }.map(\.key))
+        var languages = Set<Int32>()
+        if r.exclude.other_languages {
+            for h in learner.history where h.course < n && c.language[h.course] >= 0 { languages.insert(c.language[h.course]) }
+        }
+        let filterLanguages = !languages.isEmpty
 
         func prerequisitesMet(_ i: Int) -> Bool {
-            let own = f[i].prerequisites
-            let extra = r.prerequisites.isEmpty ? nil : ids.id(at: i).flatMap { r.prerequisites[$0] }
-            if own.isEmpty && extra == nil { return true }
-            return own.allSatisfy(learner.completed.contains) && (extra ?? []).allSatisfy(learner.completed.contains)
+            c.prerequisites[i].allSatisfy { completed[$0] } && c.unknownPrerequisites[i].allSatisfy(learner.completed.contains)
         }
         func isCandidate(_ i: Int) -> Bool {
-            guard !excluded.contains(i), catalog.isOffered(i, to: learner.org, at: now) else { return false }
-            if !excludedCategories.isEmpty && f[i].categories.contains(where: excludedCategories.contains) { return false }
-            if filterLanguages, let lang = f[i].language, !languages.contains(lang) { return false }
+            guard !blocked[i], !c.excluded[i], offered[i], catalog.isWithinWindow(i, at: now) else { return false }
+            if filterLanguages, c.language[i] >= 0, !languages.contains(c.language[i]) { return false }
             return prerequisitesMet(i)
         }
 
@@ -128,16 +132,16 @@ public struct LearnerRecommender: Sendable {
         }
         var slots = [Pick?](repeating: nil, count: k)
         var filled = 0
-        var used = Set<Int>()
-        var perCategory: [String: Int] = [:]
+        var used = [Bool](repeating: false, count: n)
+        var perCategory = [Int](repeating: 0, count: c.categoryCount)
         let cap = r.diversity?.max_per_category
         func fits(_ i: Int) -> Bool {
-            guard let cap, !f[i].categories.isEmpty else { return true }
-            return f[i].categories.allSatisfy { perCategory[$0, default: 0] < cap }
+            guard let cap else { return true }
+            return c.categories[i].allSatisfy { perCategory[Int($0)] < cap }
         }
         func take(_ i: Int) {
-            used.insert(i)
-            if cap != nil { for c in Set(f[i].categories) { perCategory[c, default: 0] += 1 } }
+            used[i] = true
+            if cap != nil { for cat in c.categories[i] { perCategory[Int(cat)] += 1 } }
         }
         var nextFree = 0
         func place(_ pick: Pick) {
@@ -150,8 +154,8 @@ public struct LearnerRecommender: Sendable {
         // Pins of the learner's organisation now, by position.
         for pin in r.pinned.sorted(by: { ($0.position, $0.course_id) < ($1.position, $1.course_id) })
         where pin.position <= k && pin.applies(to: learner.org, at: now) {
-            guard let i = ids.index(of: pin.course_id), !used.contains(i), slots[pin.position - 1] == nil,
-                  catalog.isOffered(i, to: learner.org, at: now), !completed.contains(i), prerequisitesMet(i)
+            guard let i = ids.index(of: pin.course_id), !used[i], slots[pin.position - 1] == nil,
+                  offered[i], catalog.isWithinWindow(i, at: now), !completed[i], prerequisitesMet(i)
             else { continue }
             let score = scores.map { i < $0.count ? Double($0[i]) : 0 } ?? 0
             slots[pin.position - 1] = Pick(course: i, score: score, rule: "pinned", reason: "required for your organisation")
@@ -168,13 +172,13 @@ public struct LearnerRecommender: Sendable {
             cands.reserveCapacity(cap == nil && r.boosts.isEmpty ? open + 1 : scores.count)
             let boosting = !r.boosts.isEmpty
             if boosting || cap != nil {
-                for i in 0..<scores.count where !used.contains(i) && scores[i].isFinite && isCandidate(i) {
+                for i in 0..<scores.count where !used[i] && scores[i].isFinite && isCandidate(i) {
                     cands.append((i, scores[i], scores[i]))
                     best = max(best, scores[i])
                 }
                 if boosting && best > 0 {
                     for j in cands.indices {
-                        let w = boostWeight(cands[j].course, boosts: r.boosts, now: now)
+                        let w = boostWeight(cands[j].course, boosts: r.boosts, categoryBoost: c.categoryBoost[cands[j].course], now: now)
                         if w > 0 { cands[j].boosted = cands[j].score + Float(w) * best }
                     }
                 }
@@ -191,7 +195,7 @@ public struct LearnerRecommender: Sendable {
                         top.insert(c, at: pos)
                         if top.count > limit { top.removeLast() }
                     }
-                    if walk(top, open: open, perCategory: perCategory, cap: cap).count >= open {
+                    if walk(top, open: open, perCategory: perCategory, cap: cap, categories: c.categories).count >= open {
                         cands = top
                     } else {
                         cands.sort { ($0.boosted, $1.course) > ($1.boosted, $0.course) }
@@ -201,7 +205,7 @@ public struct LearnerRecommender: Sendable {
                 }
             } else {
                 // No boost and no cap: the best `open` candidates by score, kept sorted as they come.
-                for i in 0..<scores.count where !used.contains(i) && scores[i].isFinite {
+                for i in 0..<scores.count where !used[i] && scores[i].isFinite {
                     let s = scores[i]
                     if cands.count == open, let last = cands.last, !(s > last.score) { continue }
                     guard isCandidate(i) else { continue }
@@ -211,9 +215,9 @@ public struct LearnerRecommender: Sendable {
                     if cands.count > open { cands.removeLast() }
                 }
             }
-            for c in walk(cands, open: open, perCategory: perCategory, cap: cap) {
-                modelPicks.append((c.course, c.score, c.boosted != c.score))
-                take(c.course)
+            for pick in walk(cands, open: open, perCategory: perCategory, cap: cap, categories: c.categories) {
+                modelPicks.append((pick.course, pick.score, pick.boosted != pick.score))
+                take(pick.course)
             }
         }
         let reasons = try modelReasons(learner, courses: modelPicks.map(\.course))
@@ -227,7 +231,7 @@ public struct LearnerRecommender: Sendable {
             func fill(_ order: [PopularityTable.Entry]) {
                 for entry in order {
                     if filled >= k { return }
-                    guard let i = ids.index(of: entry.course_id), !used.contains(i), isCandidate(i), fits(i) else { continue }
+                    guard let i = ids.index(of: entry.course_id), !used[i], isCandidate(i), fits(i) else { continue }
                     take(i)
                     place(Pick(course: i, score: Double(entry.learners), rule: "fallback", reason: reason))
                 }
@@ -241,34 +245,26 @@ public struct LearnerRecommender: Sendable {
         return List(items: items, embedding: embedding, rulesVersion: rules.version)
     }
 
-    /// The summed boost weight of course `i` (capped at 1; a category the course lists twice counts once).
-    func boostWeight(_ i: Int, boosts b: RecommendationRules.Boosts, now: Date) -> Double {
-        let f = catalog.facts[i]
-        var w = 0.0
-        if let days = b.recent_days, b.recent_weight > 0, let at = f.publishedAt, at <= now,
+    /// The summed boost weight of course `i` (capped at 1): its categories' boosts (compiled) and the recency boost.
+    func boostWeight(_ i: Int, boosts b: RecommendationRules.Boosts, categoryBoost: Double, now: Date) -> Double {
+        var w = categoryBoost
+        if let days = b.recent_days, b.recent_weight > 0, let at = catalog.facts[i].publishedAt, at <= now,
            now.timeIntervalSince(at) <= Double(days) * 86_400 {
             w += b.recent_weight
-        }
-        if !b.categories.isEmpty {
-            for (j, c) in f.categories.enumerated() where !f.categories[..<j].contains(c) { w += b.categories[c] ?? 0 }
         }
         return min(1, w)
     }
 
     /// The greedy walk: candidates in order, each taken while its categories are under the cap (counts start at
-    /// `perCategory`), until `open` are taken.
-    func walk(_ ordered: [(course: Int, score: Float, boosted: Float)], open: Int, perCategory start: [String: Int], cap: Int?)
-        -> [(course: Int, score: Float, boosted: Float)]
-    {
+    /// `perCategory`, by category id), until `open` are taken.
+    func walk(_ ordered: [(course: Int, score: Float, boosted: Float)], open: Int, perCategory start: [Int], cap: Int?,
+              categories: [[Int32]]) -> [(course: Int, score: Float, boosted: Float)] {
         var out: [(course: Int, score: Float, boosted: Float)] = []
         var counts = start
         for c in ordered where out.count < open {
-            let categories = catalog.facts[c.course].categories
-            if let cap, !categories.allSatisfy({ counts[$0, default: 0] < cap }) { continue }
+            if let cap, !categories[c.course].allSatisfy({ counts[Int($0)] < cap }) { continue }
             out.append(c)
-            if cap != nil {
-                for (j, cat) in categories.enumerated() where !categories[..<j].contains(cat) { counts[cat, default: 0] += 1 }
-            }
+            if cap != nil { for cat in categories[c.course] { counts[Int(cat)] += 1 } }
         }
         return out
     }
