@@ -51,12 +51,13 @@ import Testing
         #expect(docs.first?.model_version == "20260420T000000Z-ab12" && docs.first.map { $0.at >= before } == true)
         #expect(docs.allSatisfy { $0.expires_at > Date().addingTimeInterval(3_000 * 86_400) })
         #expect(try await StoreLayout.feedback.collection(in: f.db.tenant(try TenantID(validating: otherTenant))).count() == 0)
-        // The helper the recommendation route reads: L1's dismissals in force, each with its end.
-        let dismissed = try await api.services.dismissals(id, learner: "L1", days: 30)
+        // L1's dismissals in force, each with its end (what the batch and the consumer read).
+        let feedback = FeedbackStore(db: f.db)
+        let dismissed = try await feedback.dismissals(id, learners: ["L1"], days: 30)["L1"] ?? [:]
         #expect(Set(dismissed.keys) == ["c-1", "c-3"])
         #expect(dismissed.values.allSatisfy { $0 > Date().addingTimeInterval(29 * 86_400) && $0 < Date().addingTimeInterval(31 * 86_400) })
-        #expect(try await api.services.dismissals(id, learner: "L2", days: 30).isEmpty, "enrolled is no dismissal")
-        #expect(try await api.services.dismissals(id, learner: "L1", days: 30, now: Date().addingTimeInterval(31 * 86_400)).isEmpty)
+        #expect(try await feedback.dismissals(id, learners: ["L2"], days: 30).isEmpty, "enrolled is no dismissal")
+        #expect(try await feedback.dismissals(id, learners: ["L1"], days: 30, now: Date().addingTimeInterval(31 * 86_400)).isEmpty)
     }
 
     /// A dismissal reaches the learner's list on the replica that recorded it at once, and on another replica that

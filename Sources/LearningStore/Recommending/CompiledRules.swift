@@ -11,9 +11,8 @@ struct CompiledRules: Sendable {
     /// Prerequisites (catalog and rules) as course indices; `unknown` lists those the catalog does not know, by id.
     let prerequisites: [[Int]]
     let unknownPrerequisites: [[String]]
-    /// Language id per course (-1: none) and the ids by tag.
+    /// Language id per course (-1: none).
     let language: [Int32]
-    let languageIDs: [String: Int32]
     /// Category ids per course (each once), and how many there are.
     let categories: [[Int32]]
     let categoryCount: Int
@@ -48,7 +47,6 @@ struct CompiledRules: Sendable {
         self.prerequisites = prerequisites
         self.unknownPrerequisites = unknown
         self.language = language
-        self.languageIDs = languageIDs
         self.categories = categories
         categoryCount = categoryIDs.count
         self.categoryBoost = categoryBoost

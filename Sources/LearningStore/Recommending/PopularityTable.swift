@@ -43,7 +43,4 @@ public struct PopularityTable: Codable, Sendable, Equatable {
         for (org, _) in kept { orgs[org] = ordered(byOrg[org]!) }
         self.orgs = orgs
     }
-
-    /// The order for a learner of `org`.
-    public func order(for org: String?) -> [Entry] { org.flatMap { orgs[$0] } ?? tenant }
 }
